@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// PGlite + PostGIS takes seconds to open and the machine has 2 cores: generous timeouts,
+// at most two test files at once.
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**', 'tests/bench/**'] } },
+      { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], fileParallelism: false } },
+    ],
+  },
+});
