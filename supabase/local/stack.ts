@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAuthHandler } from './auth/index.ts';
+import type { StackConfig } from './config.ts';
+import type { StackContext } from './context.ts';
+import { openDatabase, type Database } from './db.ts';
+import { sendJson } from './http/respond.ts';
+import { createStaticHandler } from './http/static.ts';
+import { loadKeys } from './keys.ts';
+import { applyMigrations } from './migrate.ts';
+import { createApiServer, type RealtimeService, type RouteHandler } from './server.ts';
+
+export type Log = (msg: string, e?: unknown) => void;
+
+export interface RunningStack {
+  ctx: StackContext;
+  /** `http://host:port` the server listens on. */
+  url: string;
+  port: number;
+  /** Migration versions applied by this start. */
+  applied: string[];
+  /** Whether this start seeded the database. */
+  seeded: boolean;
+  /** Stops accepting requests, closes sockets and the database. */
+  close(): Promise<void>;
+}
+
+interface RealtimeModule {
+  createRealtime(ctx: StackContext): RealtimeService;
+  installRealtimeSchema(db: Database): Promise<void>;
+  installChangeCapture(db: Database): Promise<void>;
+}
+interface RestModule {
+  createRestHandler(ctx: StackContext): RouteHandler;
+}
+interface SeedModule {
+  seedDatabase(db: Database, dir?: string): Promise<unknown>;
+}
+
+/** Modules owned by other parts of the stack; absent ones (work in progress) are reported, not fatal. */
+async function optionalModule<T>(path: string): Promise<T | null> {
+  const url = new URL(path, import.meta.url);
+  if (!existsSync(fileURLToPath(url))) return null;
+  return (await import(url.href)) as T;
+}
+
+const loadRealtime = () => optionalModule<RealtimeModule>('./realtime/index.ts');
+const loadRest = () => optionalModule<RestModule>('./rest/index.ts');
+const loadSeed = () => optionalModule<SeedModule>('../seed/seed.ts');
+
+/** A fingerprint of the seed folder, recorded with the seed like the Supabase CLI does. */
+function hashDir(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else h.update(relative(dir, p)).update('\0').update(readFileSync(p));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return h.digest('hex');
+}
+
+export interface PrepareOptions {
+  seedDir: string;
+  noSeed?: boolean;
+  log?: Log;
+}
+
+/**
+ * Brings a database up to date: realtime schema, pending migrations, the seed on first start
+ * (recorded in supabase_migrations.seed_files), then change capture. Idempotent.
+ */
+export async function prepareDatabase(db: Database, opts: PrepareOptions): Promise<{ applied: string[]; seeded: boolean }> {
+  const log = opts.log ?? (() => {});
+  const realtime = await loadRealtime();
+  if (realtime) await realtime.installRealtimeSchema(db);
+  else log('realtime/index.ts not present: realtime schema not installed');
+  const applied = await applyMigrations(db);
+  await db.exec('create table if not exists supabase_migrations.seed_files (path text primary key, hash text not null)');
+  let seeded = false;
+  const seedKey = relative(process.cwd(), opts.seedDir) || '.';
+  const done = (await db.query('select 1 from supabase_migrations.seed_files where path = $1', [seedKey])).rows.length > 0;
+  if (!done && !opts.noSeed) {
+    const seed = await loadSeed();
+    if (!seed) log('supabase/seed/seed.ts not present: database not seeded');
+    else if (!existsSync(opts.seedDir)) log(`seed folder ${opts.seedDir} not found: database not seeded`);
+    else {
+      await seed.seedDatabase(db, opts.seedDir);
+      await db.query('insert into supabase_migrations.seed_files (path, hash) values ($1, $2)', [seedKey, hashDir(opts.seedDir)]);
+      seeded = true;
+    }
+  }
+  if (realtime) await realtime.installChangeCapture(db);
+  return { applied, seeded };
+}
+
+function missingRest(): RouteHandler {
+  return async (_req, res) =>
+    sendJson(res, 404, {
+      code: 'PGRST205',
+      message: 'The REST service is not part of this build yet (supabase/local/rest/index.ts is missing)',
+      details: null,
+      hint: null,
+    });
+}
+
+function missingRealtime(): RealtimeService {
+  return {
+    handleUpgrade: (_req, socket) => socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'),
+    handleHttp: async (_req, res) => sendJson(res, 404, { message: 'The Realtime service is not part of this build yet' }),
+    close: () => {},
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      done((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Starts the whole local stack from a config: opens (or creates) the data folder, prepares
+ * the database, and serves the API (and the built app when `serveApp` is set) on one port.
+ */
+export async function startStack(config: StackConfig, log: Log = () => {}): Promise<RunningStack> {
+  const db = await openDatabase(config.dataDir);
+  try {
+    const { applied, seeded } = await prepareDatabase(db, { seedDir: config.seedDir, noSeed: config.noSeed, log });
+    const keys = await loadKeys(config.dataDir);
+    const ctx: StackContext = { db, keys, config, url: '' };
+    const [restModule, realtimeModule] = await Promise.all([loadRest(), loadRealtime()]);
+    const services = {
+      auth: createAuthHandler(ctx, (e) => log('auth request failed', e)),
+      rest: missingRest(),
+      realtime: missingRealtime(),
+      app: config.serveApp ? createStaticHandler(config.serveApp) : null,
+    };
+    const server = createApiServer(ctx, services, log);
+    const port = await listen(server, config.port, config.host);
+    const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const url = (config.publicUrl ?? `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`).replace(/\/+$/, '');
+    ctx.url = url;
+    // Built after the URL is known: handlers may capture ctx.url at creation.
+    if (restModule) services.rest = restModule.createRestHandler(ctx);
+    else log('rest/index.ts not present: /rest/v1 answers 404');
+    if (realtimeModule) services.realtime = realtimeModule.createRealtime(ctx);
+    else log('realtime/index.ts not present: /realtime/v1 answers 404');
+    let closing: Promise<void> | null = null;
+    const close = () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((done) => server.close(() => done()));
+        server.closeIdleConnections();
+        await services.realtime.close();
+        const grace = setTimeout(() => server.closeAllConnections(), 2000);
+        await stopped;
+        clearTimeout(grace);
+        await db.close();
+      })());
+    return { ctx, url, port, applied, seeded, close };
+  } catch (e) {
+    await db.close().catch(() => {});
+    throw e;
+  }
+}

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { resolveConfig, type StackConfig } from './config.ts';
+import { checkPassword } from './auth/password.ts';
+import { updateEnvFile } from './env-file.ts';
+import { startStack, type RunningStack } from './stack.ts';
+
+/** The documented password of the demo accounts; printed only for accounts it actually opens. */
+const DEMO_PASSWORD = 'nantong-2022';
+
+function log(msg: string, e?: unknown) {
+  const detail = e instanceof Error ? `: ${e.stack ?? e.message}` : e !== undefined ? `: ${String(e)}` : '';
+  console.error(`[stack] ${msg}${detail}`);
+}
+
+async function demoSignIns(stack: RunningStack): Promise<string[]> {
+  const users = await stack.ctx.db.query<{ email: string; role: string | null; encrypted_password: string | null }>(
+    `select email, raw_app_meta_data->>'role' as role, encrypted_password from auth.users
+      where deleted_at is null and raw_app_meta_data ? 'role' order by email`,
+  );
+  const lines: string[] = [];
+  for (const u of users.rows) {
+    const works = await checkPassword(DEMO_PASSWORD, u.encrypted_password);
+    lines.push(`  ${u.email}  password: ${works ? DEMO_PASSWORD : '(not the demo password)'}  role: ${u.role}`);
+  }
+  return lines;
+}
+
+async function startVite(config: StackConfig, stack: RunningStack) {
+  process.env.VITE_SUPABASE_URL = stack.url;
+  process.env.VITE_SUPABASE_ANON_KEY = stack.ctx.keys.anonKey;
+  const { createServer } = await import('vite');
+  const vite = await createServer({ server: { host: config.host } });
+  await vite.listen();
+  return vite;
+}
+
+async function main() {
+  const config = resolveConfig();
+  if (config.serveApp && !existsSync(`${config.serveApp}/index.html`)) {
+    throw new Error(`--serve-app ${config.serveApp}: no index.html there (run vite build first)`);
+  }
+  const started = Date.now();
+  const stack = await startStack(config, log);
+  const { keys } = stack.ctx;
+  if (config.envFile) updateEnvFile(config.envFile, { VITE_SUPABASE_URL: stack.url, VITE_SUPABASE_ANON_KEY: keys.anonKey });
+  const vite = config.vite ? await startVite(config, stack) : null;
+
+  const out = [
+    '',
+    `Local Supabase stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (data: ${config.dataDir})`,
+    stack.applied.length ? `  migrations applied: ${stack.applied.join(', ')}` : '  migrations: up to date',
+    stack.seeded ? `  seeded from ${config.seedDir}` : null,
+    '',
+    `  API URL:          ${stack.url}`,
+    `  anon key:         ${keys.anonKey}`,
+    `  service_role key: ${keys.serviceKey}`,
+    config.envFile ? `  wrote VITE_SUPABASE_URL and VITE_SUPABASE_ANON_KEY to ${config.envFile}` : null,
+    '',
+    'Demo sign-ins:',
+    ...(await demoSignIns(stack)),
+    '',
+    config.serveApp ? `Open the app: ${stack.url}/` : null,
+    vite ? `Open the app (Vite dev server): ${vite.resolvedUrls?.local[0] ?? '(see Vite output)'}` : null,
+    'Ctrl+C stops the stack.',
+    '',
+  ].filter((l) => l !== null);
+  console.log(out.join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      log(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    log(`${signal}: shutting down`);
+    await vite?.close();
+    await stack.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  log('failed to start', e);
+  process.exit(1);
+});
