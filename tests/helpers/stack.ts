@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { defaultConfig, type AuthConfig, type StackConfig } from '../../supabase/local/config.ts';
 import type { StackContext } from '../../supabase/local/context.ts';
 import { startStack, type RunningStack } from '../../supabase/local/stack.ts';
-import { ensureTemplate, ROOT, SEED_DIR, TMP } from './template.ts';
+import { ensureTemplate, ROOT, SEED_DIR, TMP, touch } from './template.ts';
 
 export const DEMO_PASSWORD = 'nantong-2022';
 export const COMMANDER = 'commander@demo.local';
@@ -44,7 +44,7 @@ export interface TestStackOptions {
 
 function template(): Promise<string> {
   const provided = inject('stackTemplate');
-  return provided ? Promise.resolve(provided) : ensureTemplate();
+  return provided ? Promise.resolve(touch(provided)) : ensureTemplate();
 }
 
 /**

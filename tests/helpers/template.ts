@@ -89,19 +89,24 @@ export async function ensureTemplate(log: (msg: string) => void = () => {}): Pro
   });
 }
 
-function touch(dir: string): string {
+/** Marks a template as in use, so that pruning by other runs leaves it alone. */
+export function touch(dir: string): string {
   const now = new Date();
   utimesSync(dir, now, now);
   return dir;
 }
 
-/** Templates unused for a day are from old inputs; other runs may still read newer ones. */
+/**
+ * Templates of older inputs are ~64 MB each; drop those no run has copied for 15 minutes
+ * (every copy touches its template) and half-built ones abandoned for an hour.
+ */
 function pruneTemplates(keep: string) {
   for (const name of readdirSync(TEMPLATES)) {
     const p = join(TEMPLATES, name);
-    if (p === keep || name.includes('.lock')) continue;
+    if (p === keep || name.endsWith('.lock')) continue;
+    const maxAge = name.includes('.building-') ? 3_600_000 : 900_000;
     try {
-      if (Date.now() - statSync(p).mtimeMs > 86_400_000) rmSync(p, { recursive: true, force: true });
+      if (Date.now() - statSync(p).mtimeMs > maxAge) rmSync(p, { recursive: true, force: true });
     } catch {
       // Another run pruned it first.
     }
