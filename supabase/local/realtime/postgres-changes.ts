@@ -1,0 +1,349 @@
+import type { Database } from '../db.ts';
+import { Catalog, quoteIdent, type TableInfo } from './catalog.ts';
+import type { Channel } from './channel.ts';
+import { compileFilter, parseFilter, type FilterClause } from './filters.ts';
+import { CHANGES_CHANNEL } from './schema.ts';
+
+type Op = 'INSERT' | 'UPDATE' | 'DELETE';
+type Row = Record<string, unknown>;
+
+interface Subscription {
+  channel: Channel;
+  id: number;
+  event: '*' | Op;
+  schema: string;
+  /** '*' for every published table of the schema. */
+  table: string;
+  filter: string | null;
+  clauses: FilterClause[] | null;
+}
+
+interface ChangeRow {
+  id: string;
+  schema_name: string;
+  table_name: string;
+  op: Op;
+  rls: boolean;
+  record: Row | null;
+  old_record: Row | null;
+  committed_at: Date;
+}
+
+export interface ChangeFeedOptions {
+  /** Records larger than this (as JSON) are cut down to their small fields, as Realtime does; default 1 MiB. */
+  maxRecordBytes: number;
+  /** At most this many NOTIFYs are handled per read of the change table. */
+  batchSize: number;
+}
+
+const EVENTS = new Set(['*', 'INSERT', 'UPDATE', 'DELETE']);
+
+/**
+ * postgres_changes: reads each captured change after its NOTIFY, matches it against the
+ * subscriptions (event, table, filter), lets Postgres decide per subscriber whether the
+ * subscriber's role and claims may read the row (one query per distinct set of claims and
+ * table per batch), and sends one message per change per channel.
+ */
+export class ChangeFeed {
+  private subs = new Map<string, Set<Subscription>>();
+  private byChannel = new Map<number, Subscription[]>();
+  private queue: string[] = [];
+  private draining: Promise<void> | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly catalog: Catalog,
+    private readonly opts: ChangeFeedOptions,
+    private readonly log: (msg: string, e?: unknown) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.db.listen(CHANGES_CHANNEL, (payload) => {
+      if (payload === 'catalog') this.catalog.forget();
+      else this.enqueue(payload);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = null;
+    await this.draining;
+  }
+
+  /** Resolves once every change notified so far has been delivered (tests and benchmarks). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  get subscriptionCount(): number {
+    let n = 0;
+    for (const s of this.byChannel.values()) n += s.length;
+    return n;
+  }
+
+  /**
+   * (Re)creates the channel's subscriptions with its current claims and pushes the `system`
+   * message: ok once they are live, or the error that makes them inactive.
+   */
+  async activate(channel: Channel): Promise<void> {
+    this.remove(channel);
+    const bindings = channel.config.bindings;
+    if (bindings.length === 0) return;
+    const subs: Subscription[] = [];
+    for (const b of bindings) {
+      const problem = await this.validate(channel, b.event, b.schema, b.table, b.filter);
+      if (typeof problem === 'string') {
+        if (!channel.closed) channel.push('system', { extension: 'postgres_changes', status: 'error', message: problem, channel: channel.subTopic });
+        return;
+      }
+      subs.push({
+        channel,
+        id: b.id,
+        event: b.event.toUpperCase() as Subscription['event'],
+        schema: b.schema,
+        table: b.table && b.table !== '*' ? b.table : '*',
+        filter: b.filter ?? null,
+        clauses: problem,
+      });
+    }
+    if (channel.closed) return;
+    for (const s of subs) {
+      const key = `${s.schema}.${s.table}`;
+      let set = this.subs.get(key);
+      if (!set) this.subs.set(key, (set = new Set()));
+      set.add(s);
+    }
+    this.byChannel.set(channel.id, subs);
+    channel.push('system', { extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL', channel: channel.subTopic });
+  }
+
+  remove(channel: Channel): void {
+    const subs = this.byChannel.get(channel.id);
+    if (!subs) return;
+    this.byChannel.delete(channel.id);
+    for (const s of subs) {
+      const key = `${s.schema}.${s.table}`;
+      const set = this.subs.get(key);
+      set?.delete(s);
+      if (set?.size === 0) this.subs.delete(key);
+    }
+  }
+
+  /** The parsed filter (or null), or the error message for the `system` push. */
+  private async validate(channel: Channel, event: string, schema: string, table: string | undefined, filter: string | undefined): Promise<FilterClause[] | null | string> {
+    const fail = `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: [event: ${event}, schema: ${schema}, table: ${table ?? '*'}, filters: [${filter ?? ''}], select: nil]`;
+    if (!EVENTS.has(String(event).toUpperCase()) || !schema) return fail;
+    const role = await this.catalog.role(channel.role);
+    if (!role.exists) return fail;
+    let clauses: FilterClause[] | null = null;
+    if (filter) {
+      try {
+        clauses = parseFilter(filter);
+      } catch {
+        return fail;
+      }
+    }
+    if (!table || table === '*') return clauses;
+    const info = await this.catalog.table(schema, table);
+    if (!info || !info.inPublication) return fail;
+    if (!(await this.catalog.readableColumns(channel.role, info))) return fail;
+    if (clauses) {
+      const casts: string[] = [];
+      const params: unknown[] = [];
+      for (const c of clauses) {
+        const col = info.columns.find((x) => x.name === c.column);
+        if (!col) return fail;
+        if (c.op === 'like' || c.op === 'ilike' || c.op === 'match' || c.op === 'imatch' || c.op === 'is') continue;
+        params.push(c.op === 'in' ? c.values : c.values[0]);
+        casts.push(c.op === 'in' ? `($${params.length}::text[])::${col.sqlType}[]` : `$${params.length}::${col.sqlType}`);
+      }
+      if (casts.length) {
+        try {
+          await this.db.query(`select ${casts.join(', ')}`, params);
+        } catch {
+          return fail;
+        }
+      }
+    }
+    return clauses;
+  }
+
+  private enqueue(id: string): void {
+    this.queue.push(id);
+    if (!this.draining) {
+      this.draining = this.drain().finally(() => {
+        this.draining = null;
+      });
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const ids = this.queue.splice(0, this.opts.batchSize);
+      if (this.subs.size === 0) continue;
+      try {
+        await this.process(ids);
+      } catch (e) {
+        this.log('realtime: delivering changes failed', e);
+      }
+    }
+  }
+
+  private candidates(row: ChangeRow): Subscription[] {
+    const out: Subscription[] = [];
+    for (const key of [`${row.schema_name}.${row.table_name}`, `${row.schema_name}.*`, `*.*`]) {
+      for (const s of this.subs.get(key) ?? []) if (s.event === '*' || s.event === row.op) out.push(s);
+    }
+    return out;
+  }
+
+  private async process(ids: string[]): Promise<void> {
+    const rows = (
+      await this.db.query<ChangeRow>(
+        `select id::text as id, schema_name, table_name, op, rls, record, old_record, committed_at
+         from realtime.changes where id = any ($1::bigint[]) order by id`,
+        [ids],
+      )
+    ).rows;
+    const work: { row: ChangeRow; info: TableInfo; matched: Map<Channel, number[]>; pkKey: string }[] = [];
+    const checks = new Map<string, { info: TableInfo; role: string; claims: string; pks: Map<string, Row> }>();
+    for (const row of rows) {
+      const candidates = this.candidates(row);
+      if (candidates.length === 0) continue;
+      const info = await this.catalog.table(row.schema_name, row.table_name);
+      if (!info) continue;
+      const image = (row.op === 'DELETE' ? row.old_record : row.record) ?? {};
+      const passing = await this.applyFilters(candidates, info, image);
+      const matched = new Map<Channel, number[]>();
+      for (const s of passing) {
+        const list = matched.get(s.channel) ?? [];
+        if (!list.includes(s.id)) list.push(s.id);
+        matched.set(s.channel, list);
+      }
+      if (matched.size === 0) continue;
+      const pk = Object.fromEntries(info.primaryKey.map((k) => [k, (row.record ?? row.old_record ?? {})[k]]));
+      const pkKey = JSON.stringify(info.primaryKey.map((k) => pk[k]));
+      if (row.rls && row.op !== 'DELETE') {
+        for (const channel of matched.keys()) {
+          if ((await this.catalog.role(channel.role)).bypassRls) continue;
+          const checkKey = `${info.qualified}|${channel.claimsKey}`;
+          let check = checks.get(checkKey);
+          if (!check) checks.set(checkKey, (check = { info, role: channel.role, claims: channel.claimsKey, pks: new Map() }));
+          check.pks.set(pkKey, pk);
+        }
+      }
+      work.push({ row, info, matched, pkKey });
+    }
+    if (work.length === 0) return;
+    const visible = checks.size ? await this.checkVisibility([...checks.values()]) : new Set<string>();
+    for (const { row, info, matched, pkKey } of work) {
+      const dataByRole = new Map<string, string | null>();
+      for (const [channel, subIds] of matched) {
+        if (channel.closed) continue;
+        const needsCheck = row.rls && row.op !== 'DELETE' && !(await this.catalog.role(channel.role)).bypassRls;
+        if (needsCheck && (info.primaryKey.length === 0 || !visible.has(`${info.qualified}|${channel.claimsKey}|${pkKey}`))) continue;
+        let data = dataByRole.get(channel.role);
+        if (data === undefined) {
+          const readable = await this.catalog.readableColumns(channel.role, info);
+          data = readable ? this.buildData(row, info, readable) : null;
+          dataByRole.set(channel.role, data);
+        }
+        if (data === null) continue;
+        channel.outlet.sendText(`[null,null,${JSON.stringify(channel.topic)},"postgres_changes",{"ids":${JSON.stringify(subIds)},"data":${data}}]`);
+      }
+    }
+  }
+
+  /** Subscriptions whose filter the row image satisfies; Postgres compares with the columns' types. */
+  private async applyFilters(candidates: Subscription[], info: TableInfo, image: Row): Promise<Subscription[]> {
+    const filters = [...new Set(candidates.filter((s) => s.clauses).map((s) => s.filter as string))];
+    if (filters.length === 0) return candidates;
+    const typeOf = (c: string) => info.columns.find((x) => x.name === c)?.sqlType;
+    const params: unknown[] = [];
+    const preds: string[] = [];
+    const used = new Set<string>();
+    for (const f of filters) {
+      const clauses = candidates.find((s) => s.filter === f)?.clauses as FilterClause[];
+      const compiled = compileFilter(clauses, typeOf, params.length + 2);
+      params.push(...compiled.params);
+      preds.push(compiled.sql);
+      for (const c of compiled.columns) used.add(c);
+    }
+    const reduced: Row = {};
+    for (const c of used) if (c in image) reduced[c] = image[c];
+    const r = await this.db.query<{ m: boolean[] }>(`select array[${preds.join(', ')}] as m from (select $1::jsonb as r) s`, [
+      JSON.stringify(reduced),
+      ...params,
+    ]);
+    const verdict = new Map(filters.map((f, i) => [f, r.rows[0].m[i] === true]));
+    return candidates.filter((s) => !s.clauses || verdict.get(s.filter as string));
+  }
+
+  /**
+   * As Supabase Realtime does it: per distinct claims, in a transaction with `role` and
+   * `request.jwt.claims` set, select the changed rows' primary keys from the table itself, so the
+   * table's RLS policies (auth.uid(), auth.jwt()) decide. Returns `table|claims|pk` keys of the
+   * visible rows.
+   */
+  private async checkVisibility(checks: { info: TableInfo; role: string; claims: string; pks: Map<string, Row> }[]): Promise<Set<string>> {
+    const visible = new Set<string>();
+    try {
+      await this.db.transaction(async (tx) => {
+        for (const { info, role, claims, pks } of checks) {
+          if (info.primaryKey.length === 0) continue;
+          await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, claims]);
+          const cols = info.primaryKey.map(quoteIdent);
+          const defs = info.primaryKey.map((k) => `${quoteIdent(k)} ${info.columns.find((c) => c.name === k)?.sqlType}`);
+          const r = await tx.query<{ k: unknown[] }>(
+            `select jsonb_build_array(${cols.map((c) => `t.${c}`).join(', ')}) as k from ${info.qualified} t
+             where (${cols.map((c) => `t.${c}`).join(', ')}) in (select ${cols.map((c) => `k.${c}`).join(', ')} from jsonb_to_recordset($1::jsonb) as k(${defs.join(', ')}))`,
+            [JSON.stringify([...pks.values()])],
+          );
+          for (const row of r.rows) visible.add(`${info.qualified}|${claims}|${JSON.stringify(row.k)}`);
+        }
+        await tx.query(`reset role`);
+      });
+    } catch (e) {
+      // Fail closed: a check that cannot run delivers nothing.
+      this.log('realtime: RLS check failed', e);
+    }
+    return visible;
+  }
+
+  /** `data` of the change message as the role may see it, serialised once per role. */
+  private buildData(row: ChangeRow, info: TableInfo, readable: Set<string>): string {
+    const columns = info.columns.filter((c) => readable.has(c.name));
+    const errors: string[] = [];
+    const pick = (rec: Row | null, only?: string[]): Row => {
+      const out: Row = {};
+      if (!rec) return out;
+      for (const c of columns) if (c.name in rec && (!only || only.includes(c.name))) out[c.name] = rec[c.name];
+      return out;
+    };
+    const data: Row = {
+      schema: row.schema_name,
+      table: row.table_name,
+      commit_timestamp: new Date(row.committed_at).toISOString(),
+      type: row.op,
+      columns: columns.map(({ name, type }) => ({ name, type })),
+    };
+    if (info.primaryKey.length === 0) errors.push('Error 400: Bad Request, no primary key');
+    else if (!info.primaryKey.every((k) => readable.has(k))) errors.push('Error 401: Unauthorized');
+    const blind = errors.length > 0;
+    if (row.op !== 'DELETE') data.record = blind ? {} : this.limit(pick(row.record), errors);
+    if (row.op !== 'INSERT') {
+      // Deletes are not RLS-checked, so on an RLS table they carry nothing but the key.
+      const old = pick(row.old_record, row.op === 'DELETE' && row.rls ? info.primaryKey : undefined);
+      data.old_record = blind ? {} : this.limit(old, errors);
+    }
+    data.errors = errors.length ? [...new Set(errors)] : null;
+    return JSON.stringify(data);
+  }
+
+  private limit(rec: Row, errors: string[]): Row {
+    if (Buffer.byteLength(JSON.stringify(rec)) <= this.opts.maxRecordBytes) return rec;
+    errors.push('Error 413: Payload Too Large');
+    return Object.fromEntries(Object.entries(rec).filter(([, v]) => JSON.stringify(v ?? null).length <= 64));
+  }
+}

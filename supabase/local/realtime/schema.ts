@@ -1,0 +1,91 @@
+import type { Database } from '../db.ts';
+
+/** NOTIFY channels; payloads carry only an id because NOTIFY is capped at 8000 bytes. */
+export const CHANGES_CHANNEL = 'realtime_changes';
+export const MESSAGES_CHANNEL = 'realtime_messages';
+
+/**
+ * What hosted Supabase has in schema `realtime` before any migration: `realtime.messages`
+ * (broadcast and presence messages, RLS-protected, used to authorise private channels),
+ * `realtime.topic()` and `realtime.send()`. Plus the local stack's own change table that the
+ * capture triggers (installChangeCapture) write to.
+ */
+const SCHEMA_SQL = `
+create schema if not exists realtime;
+grant usage on schema realtime to anon, authenticated, service_role;
+
+create table if not exists realtime.messages (
+  topic text not null,
+  extension text not null,
+  payload jsonb,
+  event text,
+  private boolean default false,
+  updated_at timestamp not null default now(),
+  inserted_at timestamp not null default now(),
+  id uuid not null default gen_random_uuid(),
+  primary key (id, inserted_at)
+);
+alter table realtime.messages enable row level security;
+grant select, insert, update, delete on realtime.messages to anon, authenticated, service_role;
+create index if not exists messages_inserted_at_idx on realtime.messages (inserted_at);
+
+create or replace function realtime.topic() returns text
+language sql stable
+as $$ select nullif(current_setting('realtime.topic', true), '')::text $$;
+grant execute on function realtime.topic() to anon, authenticated, service_role;
+
+-- Same signature and behaviour as Supabase's: runs as the caller (so callers that are not
+-- allowed to insert into realtime.messages need a security definer wrapper, as Supabase's docs
+-- show) and turns a failure into a warning instead of aborting the caller's transaction.
+create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true)
+returns void
+language plpgsql
+as $$
+begin
+  begin
+    execute format('set local realtime.topic to %L', topic);
+    insert into realtime.messages (payload, event, topic, private, extension)
+    values (payload, event, topic, private, 'broadcast');
+  exception when others then
+    raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+  end;
+end;
+$$;
+grant execute on function realtime.send(jsonb, text, text, boolean) to anon, authenticated, service_role;
+
+-- Delivery happens after commit: NOTIFY is only delivered when the sending transaction commits.
+create or replace function realtime.notify_message() returns trigger
+language plpgsql
+as $$
+begin
+  if new.extension = 'broadcast' then
+    perform pg_notify('${MESSAGES_CHANNEL}', new.id::text);
+  end if;
+  return null;
+end;
+$$;
+drop trigger if exists notify_message on realtime.messages;
+create trigger notify_message after insert on realtime.messages
+  for each row execute function realtime.notify_message();
+
+-- One row per captured row change; the NOTIFY carries only its id.
+create table if not exists realtime.changes (
+  id bigint generated always as identity primary key,
+  schema_name text not null,
+  table_name text not null,
+  op text not null check (op in ('INSERT', 'UPDATE', 'DELETE')),
+  rls boolean not null,
+  record jsonb,
+  old_record jsonb,
+  -- The deleted row in its text form, so a DELETE can be authorised against the row it removed.
+  old_row text,
+  committed_at timestamptz not null default clock_timestamp()
+);
+create index if not exists changes_committed_at_idx on realtime.changes (committed_at);
+revoke all on realtime.changes from anon, authenticated;
+`;
+
+/** Idempotent; the stack runs it before the migrations so they can call realtime.send(). */
+export async function installRealtimeSchema(db: Database): Promise<void> {
+  await db.exec(SCHEMA_SQL);
+}
