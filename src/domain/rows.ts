@@ -1,0 +1,270 @@
+/**
+ * Row types of the database tables (supabase/migrations is the truth; tests/db checks this
+ * file against it). Geometry columns arrive as GeoJSON geometries, timestamps as ISO strings
+ * with offset, `time` columns as `HH:MM:SS`. The public column lists are what anonymous
+ * callers may select (their column grants): use them in the public app's selects, since
+ * `select=*` is refused for the anon role on tables with column grants.
+ */
+import type { LineString, MultiPolygon, Point } from 'geojson';
+
+export const ZONE_LEVELS = ['lockdown', 'control', 'precaution'] as const;
+export type ZoneLevel = (typeof ZONE_LEVELS)[number];
+
+export const ZONE_STATUSES = ['draft', 'active', 'lifted'] as const;
+export type ZoneStatus = (typeof ZONE_STATUSES)[number];
+
+/** 'imported': written by the seed loader, not by a user. */
+export const ZONE_CHANGE_KINDS = [
+  'imported',
+  'created',
+  'reshaped',
+  'level_changed',
+  'status_changed',
+  'renamed',
+  'updated',
+  'deleted',
+] as const;
+export type ZoneChangeKind = (typeof ZONE_CHANGE_KINDS)[number];
+
+export const SITE_KINDS = ['testing_site', 'mobile_testing', 'checkpoint', 'quarantine_site', 'depot', 'enterprise'] as const;
+export type SiteKind = (typeof SITE_KINDS)[number];
+
+/** The kinds of site the public may see. */
+export const PUBLIC_SITE_KINDS = ['testing_site', 'mobile_testing', 'checkpoint'] as const satisfies readonly SiteKind[];
+
+export const SITE_STATUSES = ['open', 'paused', 'closed'] as const;
+export type SiteStatus = (typeof SITE_STATUSES)[number];
+
+export const CHECKPOINT_STATES = ['open', 'restricted', 'closed'] as const;
+export type CheckpointState = (typeof CHECKPOINT_STATES)[number];
+
+export const QUARANTINE_SITE_TYPES = ['hotel', 'converted_apartment'] as const;
+export type QuarantineSiteType = (typeof QUARANTINE_SITE_TYPES)[number];
+
+export const ROAD_CLASSES = ['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'residential', 'service'] as const;
+export type RoadClass = (typeof ROAD_CLASSES)[number];
+
+export const DELIVERY_STATUSES = ['planned', 'en_route', 'completed', 'cancelled'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const STOP_STATUSES = ['pending', 'arrived', 'delivered', 'skipped'] as const;
+export type StopStatus = (typeof STOP_STATUSES)[number];
+
+/** Roles carried in `app_metadata.role` of a staff user's JWT. */
+export const APP_ROLES = ['commander', 'dispatcher'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+export interface DistrictRow {
+  id: string;
+  name: string;
+  name_en: string | null;
+  residents: number;
+  geom: MultiPolygon;
+}
+
+export interface CompoundRow {
+  id: string;
+  name: string;
+  name_en: string | null;
+  district: string | null;
+  households: number;
+  residents: number;
+  geom: MultiPolygon;
+  /** Staff only. */
+  drop_point: Point | null;
+}
+
+export interface ZoneRow {
+  id: string;
+  name: string;
+  name_en: string | null;
+  level: ZoneLevel;
+  status: ZoneStatus;
+  district: string | null;
+  geom: MultiPolygon;
+  effective_from: string | null;
+  review_days: number | null;
+  notes: string | null;
+  /** Bumped by the database on every change; send it back to save (save_zone). */
+  version: number;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface ZoneRevisionRow {
+  id: number;
+  zone_id: string;
+  /** The zone's version after this change (a deletion gets the next version). */
+  version: number;
+  op: 'INSERT' | 'UPDATE' | 'DELETE';
+  change_kind: ZoneChangeKind;
+  changed_fields: string[];
+  /** The whole zone row as it was after the change (before it, for a deletion). */
+  row: ZoneRow;
+  /** The public columns of `row` when the zone was active or lifted, else null. */
+  public_row: PublicZoneRow | null;
+  changed_by: string | null;
+  changed_by_email: string | null;
+  changed_at: string;
+}
+
+export interface SiteRow {
+  id: string;
+  kind: SiteKind;
+  name: string;
+  name_en: string | null;
+  district: string | null;
+  geom: Point;
+  status: SiteStatus | null;
+  capacity_per_hour: number | null;
+  opens: string | null;
+  closes: string | null;
+  queue_length: number | null;
+  state: CheckpointState | null;
+  road: string | null;
+  pass_required: boolean | null;
+  rooms_total: number | null;
+  rooms_ready: number | null;
+  rooms_occupied: number | null;
+  site_type: QuarantineSiteType | null;
+  key: boolean | null;
+  version: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface RoadRow {
+  id: string;
+  class: RoadClass;
+  name: string | null;
+  oneway: boolean;
+  speed_kmh: number;
+  geom: LineString;
+}
+
+export interface DeliveryRow {
+  id: string;
+  /** A site of kind 'depot'. */
+  depot_id: string;
+  truck: string;
+  status: DeliveryStatus;
+  route: LineString | null;
+  notes: string | null;
+  version: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface DeliveryStopRow {
+  id: string;
+  delivery_id: string;
+  /** 1-based order within the delivery. */
+  seq: number;
+  compound_id: string;
+  status: StopStatus;
+  eta: string | null;
+  arrived_at: string | null;
+  delivered_at: string | null;
+  updated_at: string;
+}
+
+export const ZONE_PUBLIC_COLUMNS = [
+  'id',
+  'name',
+  'name_en',
+  'level',
+  'status',
+  'district',
+  'geom',
+  'effective_from',
+  'review_days',
+  'version',
+  'updated_at',
+] as const satisfies readonly (keyof ZoneRow)[];
+export type PublicZoneRow = Pick<ZoneRow, (typeof ZONE_PUBLIC_COLUMNS)[number]>;
+
+export const ZONE_REVISION_PUBLIC_COLUMNS = [
+  'id',
+  'zone_id',
+  'version',
+  'op',
+  'change_kind',
+  'changed_fields',
+  'public_row',
+  'changed_at',
+] as const satisfies readonly (keyof ZoneRevisionRow)[];
+export type PublicZoneRevisionRow = Pick<ZoneRevisionRow, (typeof ZONE_REVISION_PUBLIC_COLUMNS)[number]>;
+
+export const COMPOUND_PUBLIC_COLUMNS = [
+  'id',
+  'name',
+  'name_en',
+  'district',
+  'households',
+  'residents',
+  'geom',
+] as const satisfies readonly (keyof CompoundRow)[];
+export type PublicCompoundRow = Pick<CompoundRow, (typeof COMPOUND_PUBLIC_COLUMNS)[number]>;
+
+export const SITE_PUBLIC_COLUMNS = [
+  'id',
+  'kind',
+  'name',
+  'name_en',
+  'district',
+  'geom',
+  'status',
+  'capacity_per_hour',
+  'opens',
+  'closes',
+  'queue_length',
+  'state',
+  'road',
+  'pass_required',
+  'version',
+  'updated_at',
+] as const satisfies readonly (keyof SiteRow)[];
+export type PublicSiteRow = Pick<SiteRow, (typeof SITE_PUBLIC_COLUMNS)[number]>;
+
+export const DISTRICT_PUBLIC_COLUMNS = ['id', 'name', 'name_en', 'residents', 'geom'] as const satisfies readonly (keyof DistrictRow)[];
+export const ROAD_PUBLIC_COLUMNS = ['id', 'class', 'name', 'oneway', 'speed_kmh', 'geom'] as const satisfies readonly (keyof RoadRow)[];
+
+/** What `zone_impact(geom)` returns: figures over the rows the caller may see. */
+export interface ZoneImpact {
+  households: number;
+  residents: number;
+  /** Compounds whose point-on-surface lies inside the polygon, counted whole. */
+  compounds: number;
+  compound_ids: string[];
+  /** Sites inside the polygon by kind; a kind with none is absent. */
+  sites: Partial<Record<SiteKind, number>>;
+  key_enterprises: number;
+  area_m2: number;
+}
+
+/** A row of `zones_at_point(lng, lat)`, most severe level first. */
+export type ZoneAtPoint = Omit<PublicZoneRow, 'geom'>;
+
+/** A row of `nearest_sites(lng, lat, kind, max_count, open_only)`, nearest first. */
+export interface NearestSite {
+  id: string;
+  name: string;
+  name_en: string | null;
+  district: string | null;
+  status: SiteStatus | null;
+  state: CheckpointState | null;
+  geom: Point;
+  /** Geodesic distance from the query point in metres. */
+  distance_m: number;
+}
+
+/** Fields `save_zone(id, expected_version, patch)` accepts in `patch`. */
+export type ZonePatch = Partial<
+  Pick<ZoneRow, 'name' | 'name_en' | 'level' | 'status' | 'district' | 'geom' | 'effective_from' | 'review_days' | 'notes'>
+>;
+
+/** SQLSTATEs the RPC functions raise (PostgREST answers PTnnn with HTTP nnn). */
+export const RPC_ERRORS = { invalidInput: 'PT400', notFound: 'PT404', versionConflict: 'PT409' } as const;
