@@ -1,0 +1,60 @@
+import { wrap, releaseProxy, type Endpoint } from 'comlink';
+import type { Position } from 'geojson';
+import type { NetworkSummary, RoutingApi } from './routing-api.ts';
+import type { RoadCollection, RoadFeature } from './road-graph.ts';
+import type { RouteTarget, WalkingSearchOptions, WalkingSearchResult } from './walking-search.ts';
+
+export interface CallOptions {
+  /** Aborting rejects the call at once with the signal's reason; the worker's answer is dropped. */
+  signal?: AbortSignal;
+}
+
+/** Typed, abortable access to the routing worker. */
+export interface RoutingClient {
+  loadRoads(roads: RoadCollection | readonly RoadFeature[], options?: CallOptions): Promise<NetworkSummary>;
+  nearestByWalking(
+    origin: Position,
+    targets: readonly RouteTarget[],
+    options?: WalkingSearchOptions & CallOptions,
+  ): Promise<WalkingSearchResult>;
+  /** Releases the proxy and runs `onClose` (e.g. terminates the worker). */
+  close(): void;
+}
+
+function abortable<T>(call: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return call();
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    call().then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Wraps an endpoint that exposes `createRoutingApi()` with Comlink: a Worker running
+ * routing.worker.ts (see `spawnRoutingWorker`), or a MessagePort in tests.
+ */
+export function createRoutingClient(endpoint: Endpoint, onClose?: () => void): RoutingClient {
+  const remote = wrap<RoutingApi>(endpoint);
+  return {
+    loadRoads: (roads, options) => abortable(() => remote.loadRoads(roads), options?.signal),
+    nearestByWalking: (origin, targets, options = {}) => {
+      const { signal, ...search } = options;
+      return abortable(() => remote.nearestByWalking(origin, targets, search), signal);
+    },
+    close() {
+      remote[releaseProxy]();
+      onClose?.();
+    },
+  };
+}

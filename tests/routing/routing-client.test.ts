@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { expose } from 'comlink';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRoutingApi } from '../../src/routing/routing-api.ts';
+import { createRoutingClient, type RoutingClient } from '../../src/routing/routing-client.ts';
+import type { RoadCollection } from '../../src/routing/road-graph.ts';
+
+const roads = JSON.parse(readFileSync('tests/fixtures/routing/small-network.geojson', 'utf8')) as RoadCollection;
+const sites = [
+  { id: 'site-c', position: [120.9499, 31.9502] },
+  { id: 'site-b', position: [120.9555, 31.9499] },
+];
+
+/** The worker's side on one end of a real MessageChannel, the client on the other. */
+function connect(): RoutingClient {
+  const { port1, port2 } = new MessageChannel();
+  expose(createRoutingApi(), port1);
+  return createRoutingClient(port2, () => {
+    port1.close();
+    port2.close();
+  });
+}
+
+describe('routing client over a message channel', () => {
+  let client: RoutingClient;
+  afterEach(() => client.close());
+
+  it('loads the roads and answers a walking search', async () => {
+    client = connect();
+    expect(await client.loadRoads(roads)).toEqual({ nodes: 9, edges: 9, skippedRoads: 0 });
+    const result = await client.nearestByWalking([120.9521, 31.9501], sites, { k: 2 });
+    expect(result.routes.map((r) => r.id)).toEqual(['site-c', 'site-b']);
+    expect(result.routes[0].path.type).toBe('LineString');
+  });
+
+  it('rejects a search made before any roads are loaded', async () => {
+    client = connect();
+    await expect(client.nearestByWalking([120.9521, 31.9501], sites)).rejects.toThrow(/loadRoads/);
+  });
+
+  it('rejects with the abort reason when the signal aborts', async () => {
+    client = connect();
+    await client.loadRoads(roads);
+    const controller = new AbortController();
+    const pending = client.nearestByWalking([120.9521, 31.9501], sites, { signal: controller.signal });
+    controller.abort(new Error('superseded'));
+    await expect(pending).rejects.toThrow('superseded');
+  });
+
+  it('rejects at once when the signal is already aborted', async () => {
+    client = connect();
+    await expect(client.loadRoads(roads, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
