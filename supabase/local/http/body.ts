@@ -11,23 +11,29 @@ export class BodyError extends Error {
 }
 
 /**
- * Reads the whole body, refusing more than maxBytes (checked against Content-Length first, then
- * while streaming). The rest of an oversized body is drained by Node once the response ends, so
- * the connection stays usable.
+ * Reads the whole body, refusing more than maxBytes. An oversized body is still read to its
+ * end and discarded before the 413 goes out: a client that is still uploading when the answer
+ * arrives may never see it, and the keep-alive connection would be left mid-request. Past
+ * four times the limit the connection is cut instead.
  */
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const hardCap = Math.max(4 * maxBytes, 64 * 1024 * 1024);
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (Number.isFinite(declared) && declared > hardCap) {
+    req.socket.destroy();
+    throw tooLarge(maxBytes);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) {
-      req.resume();
+    if (size > hardCap) {
+      req.socket.destroy();
       throw tooLarge(maxBytes);
     }
-    chunks.push(chunk);
+    if (size <= maxBytes) chunks.push(chunk);
   }
+  if (size > maxBytes) throw tooLarge(maxBytes);
   return Buffer.concat(chunks);
 }
 

@@ -1,0 +1,75 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { TMP } from '../helpers/template.ts';
+
+let stack: TestStack;
+let dist: string;
+beforeAll(async () => {
+  mkdirSync(TMP, { recursive: true });
+  dist = mkdtempSync(join(TMP, 'dist-'));
+  mkdirSync(join(dist, 'assets'));
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>app</title>');
+  writeFileSync(join(dist, 'assets', 'worker-abc.mjs'), 'export {};');
+  writeFileSync(join(dist, 'assets', 'index-abc.css'), 'body{}');
+  writeFileSync(join(TMP, 'outside-dist.txt'), 'secret');
+  stack = await startTestStack({ config: { serveApp: dist } });
+});
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dist, { recursive: true, force: true });
+});
+
+function rawGet(path: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const { port, hostname } = new URL(stack.url);
+    const socket = connect(Number(port), hostname, () => socket.end(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+    let reply = '';
+    socket.on('data', (d) => (reply += d.toString('latin1')));
+    socket.on('end', () => done(reply));
+    socket.on('error', fail);
+  });
+}
+
+it('serves index.html at / as HTML', async () => {
+  const res = await fetch(`${stack.url}/`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(await res.text()).toContain('<title>app</title>');
+});
+
+it('serves .mjs files as JavaScript (module workers need it)', async () => {
+  const res = await fetch(`${stack.url}/assets/worker-abc.mjs`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+});
+
+it('serves CSS with its content type', async () => {
+  const res = await fetch(`${stack.url}/assets/index-abc.css`);
+  expect(res.headers.get('content-type')).toMatch(/^text\/css/);
+});
+
+it('falls back to index.html for client-side routes', async () => {
+  const res = await fetch(`${stack.url}/command/zones`, { headers: { Accept: 'text/html' } });
+  expect(res.status).toBe(200);
+  expect(await res.text()).toContain('<title>app</title>');
+});
+
+it('answers a missing asset with 404, not the app shell', async () => {
+  const res = await fetch(`${stack.url}/assets/missing.js`);
+  expect(res.status).toBe(404);
+});
+
+it('never serves files outside the app folder', async () => {
+  for (const path of ['/../outside-dist.txt', '/%2e%2e/outside-dist.txt', '/..%2foutside-dist.txt', '/assets/..%2f..%2foutside-dist.txt']) {
+    const reply = await rawGet(path);
+    expect(reply).not.toContain('secret');
+  }
+});
+
+it('still routes the API prefixes to the services', async () => {
+  const res = await fetch(`${stack.url}/auth/v1/health`, { headers: { apikey: stack.anonKey } });
+  expect(await res.json()).toMatchObject({ name: 'GoTrue' });
+});
