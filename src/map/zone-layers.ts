@@ -1,0 +1,90 @@
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
+import type { Locale } from '../navigation/hash-state.ts';
+import { ZONE_LEVELS, type ZoneLevel } from '../domain/rows.ts';
+import { MAP_FONT, labelText } from './basemap/style.ts';
+
+/** Lockdown red, control orange, precaution yellow: the colours the legend and the map share. */
+export const ZONE_COLORS: Record<ZoneLevel, string> = {
+  lockdown: '#d7263d',
+  control: '#f08a24',
+  precaution: '#f2c500',
+};
+
+/** What the map needs of a zone row. */
+export interface MapZone {
+  id: string;
+  name: string;
+  name_en?: string | null;
+  level: ZoneLevel;
+  geom: MultiPolygon | Polygon;
+}
+
+export const ZONE_SOURCE = 'zones';
+
+/**
+ * The zones as one FeatureCollection; properties are what the layers and labels read.
+ * Lower levels come first so that a lockdown zone is drawn over the control zone around it.
+ */
+export function zonesToGeoJSON(zones: readonly MapZone[]): FeatureCollection {
+  const order = (level: ZoneLevel) => ZONE_LEVELS.length - ZONE_LEVELS.indexOf(level);
+  return {
+    type: 'FeatureCollection',
+    features: [...zones]
+      .sort((a, b) => order(a.level) - order(b.level))
+      .map((zone) => ({
+        type: 'Feature',
+        id: zone.id,
+        properties: { id: zone.id, level: zone.level, name_zh: zone.name, name_en: zone.name_en ?? null },
+        geometry: zone.geom,
+      })),
+  };
+}
+
+const levelColor = ['match', ['get', 'level'], 'lockdown', ZONE_COLORS.lockdown, 'control', ZONE_COLORS.control, ZONE_COLORS.precaution] as const;
+
+/** Fill, outline, selected outline and label layers of the zones source. */
+export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines: LayerSpecification[] } {
+  return {
+    fill: [
+      {
+        id: 'zone-fill',
+        type: 'fill',
+        source: ZONE_SOURCE,
+        paint: { 'fill-color': levelColor as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 16, 0.3] },
+      },
+    ],
+    lines: [
+      {
+        id: 'zone-line',
+        type: 'line',
+        source: ZONE_SOURCE,
+        layout: { 'line-join': 'round' },
+        paint: { 'line-color': levelColor as never, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 16, 3] },
+      },
+      {
+        id: 'zone-selected',
+        type: 'line',
+        source: ZONE_SOURCE,
+        filter: ['==', ['get', 'id'], ''],
+        layout: { 'line-join': 'round' },
+        paint: { 'line-color': '#1b1b3a', 'line-width': 3.5 },
+      },
+      {
+        id: 'zone-label',
+        type: 'symbol',
+        source: ZONE_SOURCE,
+        minzoom: 12.5,
+        layout: { 'text-field': labelText(locale), 'text-font': [MAP_FONT], 'text-size': 12, 'text-max-width': 8, 'text-padding': 6 },
+        paint: { 'text-color': '#3a1016', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 1.6 },
+      },
+    ],
+  };
+}
+
+/** Counts of zones per level, for the legend. */
+export function countByLevel(zones: readonly Pick<MapZone, 'level'>[]): Record<ZoneLevel, number> {
+  const counts: Record<ZoneLevel, number> = { lockdown: 0, control: 0, precaution: 0 };
+  for (const zone of zones) if (zone.level in counts) counts[zone.level] += 1;
+  return counts;
+}

@@ -1,0 +1,77 @@
+import type { RealtimeChannel } from '@supabase/supabase-js';
+import type { Change } from '../domain/change.ts';
+import { supabase } from './supabase.ts';
+
+/**
+ * The public broadcast contract (supabase/local/realtime/README.md): topic `public-map`, events
+ * `zone` and `site`, payload `{op:'upsert', row}` with the public columns (geometry as GeoJSON)
+ * or `{op:'remove', id}` when a row leaves public view.
+ */
+export const PUBLIC_TOPIC = 'public-map';
+
+export type FeedStatus = 'live' | 'reconnecting';
+
+export interface PublicFeedHandlers<Z, S> {
+  zone(change: Change<Z>): void;
+  site(change: Change<S>): void;
+  /** Called on every successful (re)subscription: the caller re-reads what it may have missed. */
+  subscribed(): void;
+  status(status: FeedStatus): void;
+}
+
+export interface StaffFeedHandlers {
+  /** A row of the table changed; its current state must be read (staff get every change). */
+  changed(table: 'zones' | 'sites', id: string, op: 'upsert' | 'remove'): void;
+  subscribed(): void;
+  status(status: FeedStatus): void;
+}
+
+function isChange(payload: unknown): payload is Change<never> {
+  if (!payload || typeof payload !== 'object') return false;
+  const p = payload as Record<string, unknown>;
+  return (p.op === 'upsert' && !!p.row && typeof p.row === 'object') || (p.op === 'remove' && typeof p.id === 'string');
+}
+
+function watchStatus(channel: RealtimeChannel, handlers: { subscribed(): void; status(status: FeedStatus): void }) {
+  channel.subscribe((state) => {
+    if (state === 'SUBSCRIBED') {
+      handlers.status('live');
+      handlers.subscribed();
+    } else {
+      // realtime-js rejoins by itself after CHANNEL_ERROR / TIMED_OUT; CLOSED is our own teardown.
+      if (state !== 'CLOSED') handlers.status('reconnecting');
+    }
+  });
+}
+
+/** Anonymous viewers: the public broadcast of already-public rows. Returns the teardown. */
+export function subscribePublicFeed<Z, S>(handlers: PublicFeedHandlers<Z, S>): () => void {
+  const channel = supabase
+    .channel(PUBLIC_TOPIC)
+    .on('broadcast', { event: 'zone' }, ({ payload }) => {
+      if (isChange(payload)) handlers.zone(payload as Change<Z>);
+    })
+    .on('broadcast', { event: 'site' }, ({ payload }) => {
+      if (isChange(payload)) handlers.site(payload as Change<S>);
+    });
+  watchStatus(channel, handlers);
+  return () => void supabase.removeChannel(channel);
+}
+
+/**
+ * Signed-in staff: `postgres_changes` on zones and sites, checked against RLS per subscriber.
+ * The change only names the row: its geometry arrives in the database's own encoding on
+ * hosted Supabase, so the caller re-reads the row through REST.
+ */
+export function subscribeStaffFeed(handlers: StaffFeedHandlers): () => void {
+  const channel = supabase.channel('staff-map');
+  for (const table of ['zones', 'sites'] as const) {
+    channel.on('postgres_changes', { event: '*', schema: 'public', table }, (payload) => {
+      const deleted = payload.eventType === 'DELETE';
+      const id = (deleted ? payload.old : payload.new)?.id;
+      if (typeof id === 'string') handlers.changed(table, id, deleted ? 'remove' : 'upsert');
+    });
+  }
+  watchStatus(channel, handlers);
+  return () => void supabase.removeChannel(channel);
+}

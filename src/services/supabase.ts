@@ -1,0 +1,16 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+
+/**
+ * The app's one supabase-js client. `VITE_SUPABASE_URL` may be left empty when the app is
+ * served from the same origin as the API (the local stack's `--serve-app`, a reverse proxy).
+ */
+function create(): SupabaseClient {
+  const url = import.meta.env.VITE_SUPABASE_URL || window.location.origin;
+  const anonKey = import.meta.env.VITE_SUPABASE_ANON_KEY;
+  if (!anonKey) {
+    throw new Error('VITE_SUPABASE_ANON_KEY is not set: start the local stack (npm run stack) to write .env.local, then rebuild');
+  }
+  return createClient(url, anonKey, { auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: false } });
+}
+
+export const supabase = create();

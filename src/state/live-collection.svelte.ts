@@ -1,0 +1,55 @@
+import { applyChange, planResync, type Change, type Versioned } from '../domain/change.ts';
+import type { PublicRepo } from '../services/public-repo.ts';
+
+/**
+ * One live collection of rows (zones, sites): filled by a read, kept current by changes, and
+ * brought back in line by a resync after a (re)subscription. The rows live in `$state.raw` and
+ * are replaced, never mutated, so the map sees a new array only when something changed.
+ */
+export class LiveCollection<T extends Versioned> {
+  items = $state.raw<readonly T[]>([]);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+
+  constructor(private readonly repo: PublicRepo<T>) {}
+
+  async load(signal?: AbortSignal): Promise<void> {
+    try {
+      const rows = await this.repo.list(signal);
+      this.items = rows;
+      this.loaded = true;
+      this.error = null;
+    } catch (error) {
+      if (!signal?.aborted) this.error = (error as Error).message;
+    }
+  }
+
+  apply(change: Change<T>): void {
+    this.items = applyChange(this.items, change);
+  }
+
+  /**
+   * Fetches `id, version` of what the server shows now and only the rows that moved. Used after
+   * every (re)subscription, so that nothing missed while disconnected is lost.
+   */
+  async resync(signal?: AbortSignal): Promise<void> {
+    try {
+      const plan = planResync(this.items, await this.repo.versions(signal));
+      const rows = plan.fetch.length ? await this.repo.byIds(plan.fetch, signal) : [];
+      let items = this.items;
+      for (const id of plan.remove) items = applyChange(items, { op: 'remove', id });
+      for (const row of rows) items = applyChange(items, { op: 'upsert', row });
+      this.items = items;
+      this.loaded = true;
+      this.error = null;
+    } catch (error) {
+      if (!signal?.aborted) this.error = (error as Error).message;
+    }
+  }
+
+  /** Re-reads one row after a staff change notice: upserts it, or removes it if it left view. */
+  async refresh(id: string, signal?: AbortSignal): Promise<void> {
+    const [row] = await this.repo.byIds([id], signal);
+    this.apply(row ? { op: 'upsert', row } : { op: 'remove', id });
+  }
+}

@@ -1,0 +1,27 @@
+/// <reference types="svelte" />
+/// <reference types="vite/client" />
+
+interface ImportMetaEnv {
+  /** Supabase API URL; empty means the origin the app is served from. */
+  readonly VITE_SUPABASE_URL?: string;
+  readonly VITE_SUPABASE_ANON_KEY?: string;
+  /** An online MapLibre style to use instead of the offline basemap. */
+  readonly VITE_MAP_STYLE_URL?: string;
+}
+
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}
+
+declare module 'virtual:basemap' {
+  import type { BasemapLayer } from './map/basemap/basemap-data.ts';
+  /** Paths (relative to the app base) of the slimmed dataset layers. */
+  export const basemapFiles: Record<BasemapLayer, string>;
+  /** West, south, east, north of the dataset. */
+  export const basemapBounds: [number, number, number, number];
+}
+
+declare module 'virtual:map-fonts' {
+  import type { MLFontFace } from '@maplibre/maplibre-gl-style-spec';
+  export const mapFontFaces: MLFontFace[];
+}
