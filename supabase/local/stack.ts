@@ -12,7 +12,9 @@ import { sendJson } from './http/respond.ts';
 import { createStaticHandler } from './http/static.ts';
 import { loadKeys } from './keys.ts';
 import { applyMigrations } from './migrate.ts';
-import { createApiServer, type RealtimeService, type RouteHandler } from './server.ts';
+import { createApiServer, type RouteHandler, type Services } from './server.ts';
+import { createRealtime, installChangeCapture, installRealtimeSchema } from './realtime/index.ts';
+import { seedDatabase } from '../seed/seed.ts';
 
 export type Log = (msg: string, e?: unknown) => void;
 
@@ -29,28 +31,18 @@ export interface RunningStack {
   close(): Promise<void>;
 }
 
-interface RealtimeModule {
-  createRealtime(ctx: StackContext): RealtimeService;
-  installRealtimeSchema(db: Database): Promise<void>;
-  installChangeCapture(db: Database): Promise<void>;
-}
 interface RestModule {
   createRestHandler(ctx: StackContext): RouteHandler;
 }
-interface SeedModule {
-  seedDatabase(db: Database, dir?: string): Promise<unknown>;
-}
 
-/** Modules owned by other parts of the stack; absent ones (work in progress) are reported, not fatal. */
+/** The REST service is still being written; until rest/index.ts lands, /rest/v1 answers 404. */
 async function optionalModule<T>(path: string): Promise<T | null> {
   const url = new URL(path, import.meta.url);
   if (!existsSync(fileURLToPath(url))) return null;
   return (await import(url.href)) as T;
 }
 
-const loadRealtime = () => optionalModule<RealtimeModule>('./realtime/index.ts');
 const loadRest = () => optionalModule<RestModule>('./rest/index.ts');
-const loadSeed = () => optionalModule<SeedModule>('../seed/seed.ts');
 
 /** A fingerprint of the seed folder, recorded with the seed like the Supabase CLI does. */
 function hashDir(dir: string): string {
@@ -78,25 +70,21 @@ export interface PrepareOptions {
  */
 export async function prepareDatabase(db: Database, opts: PrepareOptions): Promise<{ applied: string[]; seeded: boolean }> {
   const log = opts.log ?? (() => {});
-  const realtime = await loadRealtime();
-  if (realtime) await realtime.installRealtimeSchema(db);
-  else log('realtime/index.ts not present: realtime schema not installed');
+  await installRealtimeSchema(db);
   const applied = await applyMigrations(db);
   await db.exec('create table if not exists supabase_migrations.seed_files (path text primary key, hash text not null)');
   let seeded = false;
   const seedKey = relative(process.cwd(), opts.seedDir) || '.';
   const done = (await db.query('select 1 from supabase_migrations.seed_files where path = $1', [seedKey])).rows.length > 0;
   if (!done && !opts.noSeed) {
-    const seed = await loadSeed();
-    if (!seed) log('supabase/seed/seed.ts not present: database not seeded');
-    else if (!existsSync(opts.seedDir)) log(`seed folder ${opts.seedDir} not found: database not seeded`);
+    if (!existsSync(opts.seedDir)) log(`seed folder ${opts.seedDir} not found (npm run data writes it): database not seeded`);
     else {
-      await seed.seedDatabase(db, opts.seedDir);
+      await seedDatabase(db, opts.seedDir);
       await db.query('insert into supabase_migrations.seed_files (path, hash) values ($1, $2)', [seedKey, hashDir(opts.seedDir)]);
       seeded = true;
     }
   }
-  if (realtime) await realtime.installChangeCapture(db);
+  await installChangeCapture(db);
   return { applied, seeded };
 }
 
@@ -108,14 +96,6 @@ function missingRest(): RouteHandler {
       details: null,
       hint: null,
     });
-}
-
-function missingRealtime(): RealtimeService {
-  return {
-    handleUpgrade: (_req, socket) => socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'),
-    handleHttp: async (_req, res) => sendJson(res, 404, { message: 'The Realtime service is not part of this build yet' }),
-    close: () => {},
-  };
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -138,11 +118,11 @@ export async function startStack(config: StackConfig, log: Log = () => {}): Prom
     const { applied, seeded } = await prepareDatabase(db, { seedDir: config.seedDir, noSeed: config.noSeed, log });
     const keys = await loadKeys(config.dataDir);
     const ctx: StackContext = { db, keys, config, url: '' };
-    const [restModule, realtimeModule] = await Promise.all([loadRest(), loadRealtime()]);
-    const services = {
+    const restModule = await loadRest();
+    const services: Services = {
       auth: createAuthHandler(ctx, (e) => log('auth request failed', e)),
       rest: missingRest(),
-      realtime: missingRealtime(),
+      realtime: createRealtime(ctx, { log }),
       app: config.serveApp ? createStaticHandler(config.serveApp) : null,
     };
     const server = createApiServer(ctx, services, log);
@@ -153,8 +133,6 @@ export async function startStack(config: StackConfig, log: Log = () => {}): Prom
     // Built after the URL is known: handlers may capture ctx.url at creation.
     if (restModule) services.rest = restModule.createRestHandler(ctx);
     else log('rest/index.ts not present: /rest/v1 answers 404');
-    if (realtimeModule) services.realtime = realtimeModule.createRealtime(ctx);
-    else log('realtime/index.ts not present: /realtime/v1 answers 404');
     let closing: Promise<void> | null = null;
     const close = () =>
       (closing ??= (async () => {

@@ -3,24 +3,25 @@ import { resolveConfig, type StackConfig } from './config.ts';
 import { checkPassword } from './auth/password.ts';
 import { updateEnvFile } from './env-file.ts';
 import { startStack, type RunningStack } from './stack.ts';
-
-/** The documented password of the demo accounts; printed only for accounts it actually opens. */
-const DEMO_PASSWORD = 'nantong-2022';
+import { DEMO_PASSWORD, DEMO_USERS } from '../seed/seed.ts';
 
 function log(msg: string, e?: unknown) {
   const detail = e instanceof Error ? `: ${e.stack ?? e.message}` : e !== undefined ? `: ${String(e)}` : '';
   console.error(`[stack] ${msg}${detail}`);
 }
 
+/** The seeded demo accounts, each checked against the database so the banner never lies. */
 async function demoSignIns(stack: RunningStack): Promise<string[]> {
-  const users = await stack.ctx.db.query<{ email: string; role: string | null; encrypted_password: string | null }>(
-    `select email, raw_app_meta_data->>'role' as role, encrypted_password from auth.users
-      where deleted_at is null and raw_app_meta_data ? 'role' order by email`,
-  );
   const lines: string[] = [];
-  for (const u of users.rows) {
-    const works = await checkPassword(DEMO_PASSWORD, u.encrypted_password);
-    lines.push(`  ${u.email}  password: ${works ? DEMO_PASSWORD : '(not the demo password)'}  role: ${u.role}`);
+  for (const demo of DEMO_USERS) {
+    const r = await stack.ctx.db.query<{ role: string | null; encrypted_password: string | null }>(
+      "select raw_app_meta_data->>'role' as role, encrypted_password from auth.users where lower(email) = $1 and deleted_at is null",
+      [demo.email],
+    );
+    const row = r.rows[0];
+    if (!row) lines.push(`  ${demo.email}  (not in this database: it was not seeded)`);
+    else if (!(await checkPassword(DEMO_PASSWORD, row.encrypted_password))) lines.push(`  ${demo.email}  (password changed; role ${row.role})`);
+    else lines.push(`  ${demo.email}  password: ${DEMO_PASSWORD}  (role ${row.role})`);
   }
   return lines;
 }

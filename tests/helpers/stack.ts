@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { defaultConfig, type AuthConfig, type StackConfig } from '../../supabase/local/config.ts';
 import type { StackContext } from '../../supabase/local/context.ts';
 import { startStack, type RunningStack } from '../../supabase/local/stack.ts';
-import { ensureTemplate, ROOT, SEED_DIR, TMP, touch } from './template.ts';
+import { ensureTemplate, ROOT, seedDir, TMP, touch } from './template.ts';
 
 export const DEMO_PASSWORD = 'nantong-2022';
 export const COMMANDER = 'commander@demo.local';
@@ -60,7 +60,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     ...base,
     port: 0,
     dataDir,
-    seedDir: SEED_DIR,
+    seedDir: seedDir(),
     envFile: null,
     quiet: true,
     ...opts.config,

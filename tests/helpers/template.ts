@@ -9,7 +9,16 @@ import { prepareDatabase } from '../../supabase/local/stack.ts';
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const TMP = join(ROOT, 'tests/.tmp');
 const TEMPLATES = join(TMP, 'stack-templates');
-export const SEED_DIR = join(ROOT, 'data/nantong');
+const DATASET = join(ROOT, 'data/nantong');
+const FIXTURE = join(ROOT, 'tests/fixtures/seed');
+
+/**
+ * What test stacks are seeded from: the generated dataset when it exists, otherwise the small
+ * fixture dataset (a checkout where `npm run data` has not run yet).
+ */
+export function seedDir(): string {
+  return existsSync(DATASET) ? DATASET : FIXTURE;
+}
 
 /** Everything that decides what a migrated + seeded data folder contains. */
 const INPUTS = [
@@ -21,6 +30,7 @@ const INPUTS = [
   'supabase/migrations',
   'supabase/seed',
   'data/nantong',
+  'tests/fixtures/seed',
   'node_modules/@electric-sql/pglite/package.json',
   'node_modules/@electric-sql/pglite-postgis/package.json',
 ];
@@ -77,8 +87,8 @@ export async function ensureTemplate(log: (msg: string) => void = () => {}): Pro
     const started = Date.now();
     const db = await openDatabase(building);
     try {
-      const r = await prepareDatabase(db, { seedDir: SEED_DIR, log });
-      log(`stack template ${relative(ROOT, dir)}: ${r.applied.length} migrations, seeded: ${r.seeded}, ${Date.now() - started} ms`);
+      const r = await prepareDatabase(db, { seedDir: seedDir(), log });
+      log(`stack template ${relative(ROOT, dir)}: ${r.applied.length} migrations, seeded from ${relative(ROOT, seedDir())}: ${r.seeded}, ${Date.now() - started} ms`);
     } finally {
       await db.close();
     }
