@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StackContext } from '../context.ts';
+import { BodyError, readJson } from '../http/body.ts';
+import { ANON_ROLE, authenticate, unknownRole, type Caller } from './auth.ts';
+import { CastResolver } from './casts.ts';
+import { RestError, toRestError } from './errors.ts';
+import { chooseMedia, chooseSchema, parsePrefer } from './headers.ts';
+import type { RestRequest } from './request.ts';
+import { send, sendError } from './respond.ts';
+import { handleRpc } from './rpc-handler.ts';
+import { SchemaCache } from './schema-cache.ts';
+import { handleTable } from './table.ts';
+
+/** Schemas reachable through the API (PostgREST's `db-schemas`); Supabase exposes `public` by default. */
+export const EXPOSED_SCHEMAS = ['public'] as const;
+
+export type RestHandler = ((req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<void>) & {
+  /** Drops the cached catalog; call after applying migrations or other DDL. */
+  invalidateSchema(): void;
+};
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']);
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  try {
+    return await readJson(req, maxBytes);
+  } catch (e) {
+    if (e instanceof BodyError && e.status === 413) throw new RestError(413, '54000', e.message, null, 'Send a smaller request body.');
+    if (e instanceof BodyError) throw new RestError(400, 'PGRST102', 'Empty or invalid json', e.message);
+    throw e;
+  }
+}
+
+/**
+ * The PostgREST-compatible REST API (`/rest/v1/*`). Each request is authenticated from its JWT
+ * and served by one statement (plus a geometry check) in one transaction under the caller's
+ * role, so row-level security is Postgres's job. `path` is what follows `/rest/v1`.
+ */
+export function createRestHandler(ctx: Pick<StackContext, 'db' | 'keys' | 'config'>): RestHandler {
+  const cache = new SchemaCache(ctx.db);
+  const casts = new CastResolver(ctx.db);
+  // PostgREST's way to ask for a reload after DDL: NOTIFY pgrst, 'reload schema'.
+  ctx.db
+    .listen('pgrst', (payload) => {
+      if (payload === '' || payload.includes('reload schema')) cache.invalidate();
+    })
+    .catch(() => undefined);
+
+  const handler = async (req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> => {
+    let caller: Caller = { role: ANON_ROLE, claims: { role: ANON_ROLE } };
+    try {
+      caller = await authenticate(req, ctx.keys);
+      if (!(await cache.roleExists(caller.role))) throw unknownRole(caller.role);
+      const method = req.method ?? 'GET';
+      if (!METHODS.has(method)) throw new RestError(405, 'PGRST101', `Unsupported HTTP method: ${method}`);
+      const schema = chooseSchema(req, EXPOSED_SCHEMAS);
+      const media = chooseMedia(req);
+      let bodyPromise: Promise<unknown> | null = null;
+      const r: RestRequest = {
+        ctx,
+        cache,
+        casts,
+        req,
+        url,
+        path,
+        method,
+        caller,
+        schema,
+        media,
+        prefs: parsePrefer(req.headers.prefer),
+        body: () => (bodyPromise ??= readBody(req, ctx.config.maxBodyBytes)),
+      };
+      const segments = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+      let reply;
+      if (segments.length === 1) reply = await handleTable(r, segments[0]);
+      else if (segments.length === 2 && segments[0] === 'rpc') reply = await handleRpc(r, segments[1]);
+      else if (segments.length === 0) reply = await openApi(r);
+      else throw new RestError(404, 'PGRST125', `Invalid path specified in request URL: ${path}`);
+      send(res, reply, method === 'HEAD');
+    } catch (e) {
+      const error = toRestError(e, caller.role === ANON_ROLE);
+      if (error.status >= 500 && !ctx.config.quiet) console.error(`[rest] ${req.method} ${path}: ${(e as Error).message}`);
+      if (!req.complete) req.resume();
+      sendError(res, error);
+    }
+  };
+  return Object.assign(handler, { invalidateSchema: () => cache.invalidate() });
+}
+
+/** `GET /rest/v1/`: a minimal OpenAPI description listing the exposed tables and functions. */
+async function openApi(r: RestRequest) {
+  const info = await r.cache.get(r.schema);
+  const paths: Record<string, object> = {};
+  for (const rel of info.relations.values()) paths[`/${rel.name}`] = {};
+  for (const name of info.functions.keys()) paths[`/rpc/${name}`] = {};
+  const body = JSON.stringify({ swagger: '2.0', info: { title: 'Local Supabase REST', version: '12' }, basePath: '/', schemes: ['http'], paths });
+  return { status: 200, headers: { 'Content-Type': 'application/openapi+json; charset=utf-8' }, body };
+}

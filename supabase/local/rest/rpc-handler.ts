@@ -1,0 +1,70 @@
+import { RestError } from './errors.ts';
+import { validateGeometries, type GeometryInput } from './geometry.ts';
+import { parseQuery } from './parse/query.ts';
+import type { RestRequest } from './request.ts';
+import { type Reply } from './respond.ts';
+import type { DbFunction } from './schema-cache.ts';
+import { buildRpc, resolveFunction, type RpcArgs } from './sql/rpc.ts';
+import { Scope } from './sql/scope.ts';
+import { collectCasts } from './sql/select-list.ts';
+import { readReply } from './table.ts';
+import { inRequestTransaction, runMain } from './transaction.ts';
+
+function geometryArgs(fn: DbFunction, args: RpcArgs): GeometryInput[] {
+  if (args.kind !== 'named') return [];
+  const inputs: GeometryInput[] = [];
+  for (const a of fn.args) {
+    const value = args.values[a.name];
+    if (a.geometry && value !== null && value !== undefined) inputs.push({ value, target: a.geometry, label: `argument "${a.name}"` });
+  }
+  return inputs;
+}
+
+/** `POST|GET|HEAD /rpc/fn`: named arguments from the body (or the query string), result rendered by return type. */
+export async function handleRpc(r: RestRequest, name: string): Promise<Reply> {
+  if (r.method !== 'GET' && r.method !== 'HEAD' && r.method !== 'POST') {
+    throw new RestError(405, 'PGRST101', 'Only GET, HEAD and POST are allowed for functions');
+  }
+  const info = await r.cache.refreshIf(r.schema, (i) => !i.functions.has(name));
+  const overloads = info.functions.get(name) ?? [];
+  const fromQuery = r.method !== 'POST';
+  const argNames = new Set(overloads.flatMap((f) => f.args.map((a) => a.name)));
+  const model = parseQuery(r.url.searchParams, fromQuery ? (k) => argNames.has(k) : undefined);
+  let args: RpcArgs;
+  let keys: string[];
+  let wholeBodyAllowed = false;
+  if (fromQuery) {
+    const values = Object.fromEntries(model.args);
+    args = { kind: 'named', values };
+    keys = Object.keys(values);
+  } else {
+    const body = (await r.body()) ?? {};
+    wholeBodyAllowed = true;
+    if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+      args = { kind: 'named', values: body as Record<string, unknown> };
+      keys = Object.keys(body);
+    } else {
+      args = { kind: 'whole-body', body };
+      keys = [];
+    }
+  }
+  const resolved = resolveFunction(info, name, args.kind === 'named' ? keys : ['(body)'], wholeBodyAllowed);
+  const { fn } = resolved;
+  if (resolved.wholeBody) args = { kind: 'whole-body', body: args.kind === 'named' ? args.values : args.body };
+  const casts = await r.casts.resolve(collectCasts(model.select));
+  const scope = new Scope(info, model, casts);
+  const withTotal = r.prefs.count !== undefined;
+  const plan = buildRpc(scope, fn, args, fromQuery, { rendering: r.media.rendering, stripNulls: r.media.stripNulls, body: r.method !== 'HEAD' }, withTotal);
+  const readOnly = fromQuery || !fn.volatile;
+  const offset = model.resources.get('')?.offset ?? 0;
+  return inRequestTransaction(r.ctx.db, { caller: r.caller, req: r.req, path: r.path, schema: r.schema, readOnly }, async (tx) => {
+    await validateGeometries(tx, geometryArgs(fn, args));
+    if (plan.kind === 'void') {
+      await tx.query(plan.sql, scope.params.values);
+      return { status: 204, headers: {}, body: null };
+    }
+    const row = await runMain(tx, plan.sql, scope.params.values);
+    if (plan.kind === 'rows') return readReply(r, row, offset);
+    return { status: 200, headers: { 'Content-Type': r.media.contentType }, body: r.method === 'HEAD' ? null : (row.pgrst_body ?? 'null') };
+  });
+}

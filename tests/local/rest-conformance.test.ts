@@ -1,0 +1,330 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { startRestStack, type RestStack } from '../fixtures/rest/rest-stack.ts';
+
+// supabase-compat.md section E, REST items 1-22, driven through the unmodified supabase-js client.
+let stack: RestStack;
+const ids: number[] = [];
+const tag = () => `t-${randomUUID().slice(0, 8)}`;
+
+beforeAll(async () => {
+  stack = await startRestStack();
+  const { data, error } = await stack.admin
+    .from('todos')
+    .insert([
+      { title: 'alpha', done: false, tags: ['x', 'y'], meta: { k: 1 }, amount: 12.5, big: 9007199254740991, due: '2022-04-01T08:00:00+08:00' },
+      { title: 'beta', done: true, tags: ['y'], meta: { k: 2 } },
+      { title: 'gamma', done: null, tags: ['z'], meta: { k: 1, j: 2 } },
+      { title: null, done: false },
+      { title: 'a,b', done: true },
+    ])
+    .select('id');
+  expect(error).toBeNull();
+  ids.push(...data!.map((r) => r.id as number));
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const seeded = () => stack.anon.from('todos').select('*').in('id', ids);
+
+describe('REST reads', () => {
+  it('1: returns exactly the selected keys', async () => {
+    const { data, error, status } = await stack.anon.from('todos').select('id,title').in('id', ids);
+    expect(error).toBeNull();
+    expect(status).toBe(200);
+    expect(Array.isArray(data)).toBe(true);
+    for (const row of data!) expect(Object.keys(row).sort()).toEqual(['id', 'title']);
+  });
+
+  it('2: renames with alias:column, spaces and all', async () => {
+    const { data } = await stack.anon.from('todos').select('ident:id, title').eq('id', ids[0]);
+    expect(data).toEqual([{ ident: ids[0], title: 'alpha' }]);
+  });
+
+  it('3: counts exactly and answers 206 for a partial range', async () => {
+    const { data, count, status } = await stack.anon.from('todos').select('*', { count: 'exact' }).in('id', ids).range(0, 1);
+    expect(data).toHaveLength(2);
+    expect(count).toBe(5);
+    expect(status).toBe(206);
+  });
+
+  it('4: HEAD with count returns no data and the count', async () => {
+    const { data, count, error } = await stack.anon.from('todos').select('*', { count: 'exact', head: true }).in('id', ids);
+    expect(error).toBeNull();
+    expect(data).toBeNull();
+    expect(count).toBe(5);
+  });
+
+  it('5: single() on zero rows is 406 PGRST116', async () => {
+    const { data, error, status } = await stack.anon.from('todos').select().eq('id', -1).single();
+    expect(status).toBe(406);
+    expect(error?.code).toBe('PGRST116');
+    expect(data).toBeNull();
+  });
+
+  it('6: single() on one row is a plain object', async () => {
+    const { data } = await stack.anon.from('todos').select('id,title').eq('id', ids[1]).single();
+    expect(data).toEqual({ id: ids[1], title: 'beta' });
+  });
+
+  it('7: maybeSingle() on zero rows is null without error', async () => {
+    const { data, error } = await stack.anon.from('todos').select().eq('id', -1).maybeSingle();
+    expect(data).toBeNull();
+    expect(error).toBeNull();
+  });
+
+  it('8: filters return the SQL-equivalent rows', async () => {
+    const titles = async (q: PromiseLike<{ data: { title: string | null }[] | null; error: unknown }>) => {
+      const { data, error } = await q;
+      expect(error).toBeNull();
+      return data!.map((r) => r.title).sort();
+    };
+    const base = () => stack.anon.from('todos').select('title').in('id', ids);
+    expect(await titles(base().eq('title', 'beta'))).toEqual(['beta']);
+    expect(await titles(base().neq('title', 'beta'))).toEqual(['a,b', 'alpha', 'gamma']);
+    expect(await titles(base().gt('id', ids[2]))).toEqual(['a,b', null].sort());
+    expect(await titles(base().gte('id', ids[3]).lte('id', ids[4]))).toEqual(['a,b', null].sort());
+    expect(await titles(base().lt('id', ids[1]))).toEqual(['alpha']);
+    expect(await titles(base().like('title', '%a%'))).toEqual(['a,b', 'alpha', 'beta', 'gamma']);
+    expect(await titles(base().ilike('title', 'AL*'))).toEqual(['alpha']);
+    expect(await titles(base().is('done', null))).toEqual(['gamma']);
+    expect(await titles(base().in('id', [ids[0], ids[2]]))).toEqual(['alpha', 'gamma']);
+    expect(await titles(base().not('title', 'is', null))).toEqual(['a,b', 'alpha', 'beta', 'gamma']);
+    expect(await titles(base().or(`id.eq.${ids[0]},and(done.is.true,id.gt.${ids[2]})`))).toEqual(['a,b', 'alpha']);
+    expect(await titles(base().in('title', ['a,b', 'c']))).toEqual(['a,b']);
+    expect(await titles(base().or('title.eq."a,b",title.eq.beta'))).toEqual(['a,b', 'beta']);
+    expect(await titles(base().not('id', 'in', `(${ids[0]},${ids[1]})`).not('title', 'is', null))).toEqual(['a,b', 'gamma']);
+    expect(await titles(base().match({ title: 'alpha', done: false }))).toEqual(['alpha']);
+    expect(await titles(base().regexMatch('title', '^[ab]'))).toEqual(['a,b', 'alpha', 'beta']);
+    expect(await titles(base().isDistinct('done', true))).toEqual([null, 'alpha', 'gamma'].sort());
+    expect(await titles(base().filter('meta->>k', 'eq', '2'))).toEqual(['beta']);
+    expect(await titles(base().likeAnyOf('title', ['al%', 'be%']))).toEqual(['alpha', 'beta']);
+    expect(await titles(base().textSearch('title', 'gamma'))).toEqual(['gamma']);
+  });
+
+  it('9: contains / containedBy / overlaps on text[] and jsonb', async () => {
+    const titles = async (q: PromiseLike<{ data: { title: string | null }[] | null }>) => (await q).data!.map((r) => r.title).sort();
+    const base = () => stack.anon.from('todos').select('title').in('id', ids);
+    expect(await titles(base().contains('tags', ['y']))).toEqual(['alpha', 'beta']);
+    expect(await titles(base().containedBy('tags', ['y', 'z']))).toEqual(['beta', 'gamma']);
+    expect(await titles(base().overlaps('tags', ['x', 'z']))).toEqual(['alpha', 'gamma']);
+    expect(await titles(base().contains('meta', { k: 1 }))).toEqual(['alpha', 'gamma']);
+  });
+
+  it('10: orders by several keys and places nulls first on request', async () => {
+    const { data } = await stack.anon.from('todos').select('title,done').in('id', ids).order('done', { ascending: false }).order('title');
+    expect(data!.map((r) => r.title)).toEqual(['gamma', 'a,b', 'beta', 'alpha', null]);
+    const { data: nullsFirst } = await stack.anon.from('todos').select('title').in('id', ids).order('title', { ascending: true, nullsFirst: true });
+    expect(nullsFirst!.map((r) => r.title)).toEqual([null, 'a,b', 'alpha', 'beta', 'gamma']);
+  });
+
+  it('22: timestamptz as ISO with offset, int8 and numeric as numbers', async () => {
+    const { data } = await seeded().eq('id', ids[0]).single();
+    expect(data.due).toBe('2022-04-01T00:00:00+00:00');
+    expect(data.amount).toBe(12.5);
+    expect(data.big).toBe(9007199254740991);
+  });
+
+  it('casts and JSON paths in select', async () => {
+    const { data, error } = await stack.anon.from('todos').select('id::text,kind:meta->>k,meta->k').eq('id', ids[0]).single();
+    expect(error).toBeNull();
+    expect(data).toEqual({ id: String(ids[0]), kind: '1', k: 1 });
+  });
+});
+
+describe('REST writes', () => {
+  it('11: insert without select is 201 with no data; with select().single() returns defaults', async () => {
+    const first = await stack.admin.from('todos').insert({ title: tag() });
+    expect(first.status).toBe(201);
+    expect(first.data).toBeNull();
+    const { data, status } = await stack.admin.from('todos').insert({ title: tag() }).select().single();
+    expect(status).toBe(201);
+    expect(typeof data.id).toBe('number');
+    expect(data.done).toBe(false);
+  });
+
+  it('12: bulk insert unions the columns; defaultToNull:false keeps defaults', async () => {
+    const a = await stack.admin.from('todos').insert([{ title: tag() }, { title: tag(), done: true }]).select();
+    expect(a.data![0].done).toBeNull();
+    const b = await stack.admin.from('todos').insert([{ title: tag() }, { title: tag(), done: true }], { defaultToNull: false }).select();
+    expect(b.error).toBeNull();
+    expect(b.data!.map((r) => r.done).sort()).toEqual([false, true]);
+  });
+
+  it('13: upsert merges on the primary key; ignoreDuplicates leaves the row alone', async () => {
+    const title = tag();
+    const { data: row } = await stack.admin.from('todos').insert({ title }).select().single();
+    const merged = await stack.admin.from('todos').upsert({ id: row.id, title: `${title}-z` }).select();
+    expect(merged.error).toBeNull();
+    expect(merged.status).toBe(200);
+    expect(merged.data).toMatchObject([{ id: row.id, title: `${title}-z` }]);
+    const ignored = await stack.admin.from('todos').upsert({ title: `${title}-z`, done: true }, { onConflict: 'title', ignoreDuplicates: true }).select();
+    expect(ignored.error).toBeNull();
+    const { data: after } = await stack.admin.from('todos').select('done').eq('id', row.id).single();
+    expect(after.done).toBe(false);
+  });
+
+  it('14: a duplicate primary key is 409 23505 with message, details and hint keys', async () => {
+    const { error, status } = await stack.admin.from('todos').insert({ id: ids[0], title: tag() });
+    expect(status).toBe(409);
+    expect(error?.code).toBe('23505');
+    expect(Object.keys(error!).sort()).toEqual(expect.arrayContaining(['code', 'details', 'hint', 'message']));
+  });
+
+  it('15: update is 204, with select() 200 and the rows', async () => {
+    const { data: row } = await stack.admin.from('todos').insert({ title: tag() }).select().single();
+    const plain = await stack.admin.from('todos').update({ done: true }).eq('id', row.id);
+    expect(plain.status).toBe(204);
+    const selected = await stack.admin.from('todos').update({ title: 'renamed-' + row.id }).eq('id', row.id).select();
+    expect(selected.status).toBe(200);
+    expect(selected.data).toMatchObject([{ id: row.id, done: true, title: 'renamed-' + row.id }]);
+  });
+
+  it('16: delete with select() returns the rows, which are then gone', async () => {
+    const { data: row } = await stack.admin.from('todos').insert({ title: tag() }).select().single();
+    const { data } = await stack.admin.from('todos').delete().eq('id', row.id).select();
+    expect(data).toMatchObject([{ id: row.id }]);
+    const { data: again } = await stack.admin.from('todos').select().eq('id', row.id);
+    expect(again).toEqual([]);
+  });
+
+  it('17: RLS decides: 401 for anon, 403 for a user, own rows only, service_role sees all', async () => {
+    const anonInsert = await stack.anon.from('todos').insert({ title: tag() });
+    expect(anonInsert.error?.code).toBe('42501');
+    expect(anonInsert.status).toBe(401);
+    const alice = randomUUID();
+    const aliceClient = await stack.userClient(alice);
+    const foreign = await aliceClient.from('todos').insert({ title: tag(), user_id: randomUUID() });
+    expect(foreign.error?.code).toBe('42501');
+    expect(foreign.status).toBe(403);
+    const own = await aliceClient.from('todos').insert({ title: tag() }).select().single();
+    expect(own.error).toBeNull();
+    expect(own.data.user_id).toBe(alice);
+    const { data: visible } = await aliceClient.from('todos').select('user_id');
+    expect(visible!.length).toBeGreaterThan(0);
+    expect(visible!.every((r) => r.user_id === alice)).toBe(true);
+    const { count } = await stack.admin.from('todos').select('*', { count: 'exact', head: true });
+    expect(count!).toBeGreaterThan(visible!.length);
+  });
+});
+
+describe('REST functions', () => {
+  it('18: scalar, void, set-returning with filters, missing function, GET', async () => {
+    expect((await stack.anon.rpc('add', { a: 1, b: 2 })).data).toBe(3);
+    const v = await stack.anon.rpc('void_fn');
+    expect(v.status).toBe(204);
+    expect(v.data).toBeNull();
+    const set = await stack.anon.rpc('set_fn').eq('x', 1);
+    expect(set.data).toEqual([{ x: 1, label: 'one' }]);
+    const ordered = await stack.anon.rpc('set_fn').select('label').order('x', { ascending: false }).limit(2);
+    expect(ordered.data).toEqual([{ label: 'three' }, { label: 'two' }]);
+    const missing = await stack.anon.rpc('nope');
+    expect(missing.status).toBe(404);
+    expect(missing.error?.code).toBe('PGRST202');
+    expect((await stack.anon.rpc('add', { a: 1, b: 2 }, { get: true })).data).toBe(3);
+  });
+
+  it('19: RAISE EXCEPTION is 400 P0001 with message, details and hint', async () => {
+    const { error, status } = await stack.anon.rpc('boom');
+    expect(status).toBe(400);
+    expect(error).toMatchObject({ code: 'P0001', message: 'boom', hint: 'h', details: 'd' });
+  });
+
+  it('a volatile function writes; a composite result is an object; a lone jsonb parameter takes the body', async () => {
+    const id = tag();
+    const { data, error } = await stack.admin.rpc('new_depot', { depot_id: id, depot_name: 'Depot' });
+    expect(error).toBeNull();
+    expect(data).toEqual({ id, name: 'Depot' });
+    expect((await stack.anon.rpc('echo_json', { any: [1, 2] })).data).toEqual({ any: [1, 2] });
+  });
+});
+
+describe('REST errors', () => {
+  it('20: a missing table is 404 PGRST205; an unknown schema is 406 PGRST106', async () => {
+    const t = await stack.anon.from('missing_table').select();
+    expect(t.status).toBe(404);
+    expect(t.error?.code).toBe('PGRST205');
+    const s = await stack.anon.schema('nope').from('t').select();
+    expect(s.status).toBe(406);
+    expect(s.error?.code).toBe('PGRST106');
+  });
+
+  it('an expired token is 401 PGRST303; a forged one 401 PGRST301', async () => {
+    const expired = await stack.keys.sign({ role: 'authenticated', sub: randomUUID(), exp: Math.floor(Date.now() / 1000) - 10 });
+    const res = await fetch(`${stack.url}/rest/v1/todos`, { headers: { Authorization: `Bearer ${expired}` } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/invalid_token/);
+    expect((await res.json()).code).toBe('PGRST303');
+    const forged = stack.keys.anonKey.slice(0, -4) + 'AAAA';
+    const res2 = await fetch(`${stack.url}/rest/v1/todos`, { headers: { Authorization: `Bearer ${forged}` } });
+    expect(res2.status).toBe(401);
+    expect((await res2.json()).code).toBe('PGRST301');
+  });
+
+  it('a role the database does not have is 401', async () => {
+    const token = await stack.keys.sign({ role: 'superhero' }, 60);
+    const res = await fetch(`${stack.url}/rest/v1/todos`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('REST PostGIS', () => {
+  it('21: EWKT and GeoJSON input both store; output is GeoJSON; geojson() is a FeatureCollection', async () => {
+    const a = await stack.admin.from('todos').insert({ title: tag(), loc: 'SRID=4326;POINT(13.4 52.5)' }).select('id,loc').single();
+    expect(a.error).toBeNull();
+    expect(a.data.loc).toMatchObject({ type: 'Point', coordinates: [13.4, 52.5] });
+    const b = await stack.admin.from('todos').insert({ title: tag(), loc: { type: 'Point', coordinates: [13.4, 52.5] } }).select('id,loc').single();
+    expect(b.error).toBeNull();
+    expect(b.data.loc.type).toBe('Point');
+    expect(b.data.loc.coordinates).toEqual([13.4, 52.5]);
+    expect(b.data.loc.crs).toEqual({ type: 'name', properties: { name: 'EPSG:4326' } });
+    const { data: fc, error } = await stack.admin.from('todos').select('id,title,loc').eq('id', b.data.id).geojson();
+    expect(error).toBeNull();
+    const collection = fc as unknown as { type: string; features: { type: string; geometry: { type: string }; properties: Record<string, unknown> }[] };
+    expect(collection.type).toBe('FeatureCollection');
+    expect(collection.features[0].geometry.type).toBe('Point');
+    expect(collection.features[0].properties.id).toBe(b.data.id);
+  });
+});
+
+describe('REST embedding', () => {
+  beforeAll(async () => {
+    await stack.admin.from('depots').insert([{ id: 'd1', name: 'North depot' }, { id: 'd2', name: 'South depot' }]);
+    await stack.admin.from('trips').insert([
+      { id: 'r1', depot_id: 'd1', truck: 'T1' },
+      { id: 'r2', depot_id: 'd2', truck: 'T2' },
+      { id: 'r3', depot_id: null, truck: 'T3' },
+    ]);
+    await stack.admin.from('trip_stops').insert([
+      { trip_id: 'r1', seq: 2, place: 'B' },
+      { trip_id: 'r1', seq: 1, place: 'A' },
+      { trip_id: 'r2', seq: 1, place: 'C' },
+    ]);
+  });
+
+  it('embeds one-to-many as arrays ([] when empty) and many-to-one as objects (null when absent)', async () => {
+    const { data, error } = await stack.anon.from('trips').select('*,trip_stops(*),depot:depots(name)').order('id');
+    expect(error).toBeNull();
+    expect(data!.map((t) => t.trip_stops.length)).toEqual([2, 1, 0]);
+    expect(data![0].depot).toEqual({ name: 'North depot' });
+    expect(data![2].depot).toBeNull();
+    expect(Object.keys(data![0])).toEqual(['id', 'depot_id', 'truck', 'status', 'trip_stops', 'depot']);
+  });
+
+  it('applies embedded order, limit and filters, and !inner drops parents without matches', async () => {
+    const { data } = await stack.anon.from('trips').select('id,trip_stops(seq,place)').eq('id', 'r1').order('seq', { referencedTable: 'trip_stops' });
+    expect(data![0].trip_stops).toEqual([{ seq: 1, place: 'A' }, { seq: 2, place: 'B' }]);
+    const { data: inner } = await stack.anon.from('trips').select('id,trip_stops!inner(place)').eq('trip_stops.place', 'C');
+    expect(inner).toEqual([{ id: 'r2', trip_stops: [{ place: 'C' }] }]);
+    const { data: limited } = await stack.anon.from('trips').select('id,trip_stops(seq)').eq('id', 'r1').limit(1, { referencedTable: 'trip_stops' });
+    expect(limited![0].trip_stops).toHaveLength(1);
+  });
+
+  it('reports a missing relationship as 400 PGRST200', async () => {
+    const { error, status } = await stack.anon.from('trips').select('id,todos(*)');
+    expect(status).toBe(400);
+    expect(error?.code).toBe('PGRST200');
+  });
+});
