@@ -253,19 +253,19 @@ describe('REST errors', () => {
 
   it('an expired token is 401 PGRST303; a forged one 401 PGRST301', async () => {
     const expired = await stack.keys.sign({ role: 'authenticated', sub: randomUUID(), exp: Math.floor(Date.now() / 1000) - 10 });
-    const res = await fetch(`${stack.url}/rest/v1/todos`, { headers: { Authorization: `Bearer ${expired}` } });
+    const res = await fetch(`${stack.url}/rest/v1/todos`, { headers: { apikey: stack.keys.anonKey, Authorization: `Bearer ${expired}` } });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/invalid_token/);
     expect((await res.json()).code).toBe('PGRST303');
     const forged = stack.keys.anonKey.slice(0, -4) + 'AAAA';
-    const res2 = await fetch(`${stack.url}/rest/v1/todos`, { headers: { Authorization: `Bearer ${forged}` } });
+    const res2 = await fetch(`${stack.url}/rest/v1/todos`, { headers: { apikey: stack.keys.anonKey, Authorization: `Bearer ${forged}` } });
     expect(res2.status).toBe(401);
     expect((await res2.json()).code).toBe('PGRST301');
   });
 
   it('a role the database does not have is 401', async () => {
     const token = await stack.keys.sign({ role: 'superhero' }, 60);
-    const res = await fetch(`${stack.url}/rest/v1/todos`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(`${stack.url}/rest/v1/todos`, { headers: { apikey: stack.keys.anonKey, Authorization: `Bearer ${token}` } });
     expect(res.status).toBe(401);
   });
 });
