@@ -294,6 +294,26 @@ describe('postgres_changes', () => {
     expect(events.seen.map((e) => e.new.title)).toEqual(['note of B', 'public from A']);
   });
 
+  it('sends a DELETE on an RLS table only to subscribers who could read the row, with only its key', async () => {
+    const anon = client();
+    const system = recorder<Record<string, unknown>>();
+    const events = recorder<Record<string, any>>();
+    const [hidden, shown] = await sql<{ id: number }>(
+      `insert into todos (user_id, title) values ($1, 'hidden draft'), ($1, 'public notice') returning id`,
+      [userA],
+    );
+    const ch = anon
+      .channel('pg-delete-rls')
+      .on('postgres_changes', { event: 'DELETE', schema: 'public', table: 'todos' }, (p) => events.push(p))
+      .on('system', {}, (m) => system.push(m));
+    await subscribedToChanges(ch, system);
+    await sql(`delete from todos where id = $1`, [Number(hidden.id)]);
+    await sql(`delete from todos where id = $1`, [Number(shown.id)]);
+    await events.next((e) => e.old.id === Number(shown.id));
+    expect(events.seen.map((e) => e.old)).toEqual([{ id: Number(shown.id) }]);
+    expect(await sql(`select 1 from todos where id = any($1::bigint[])`, [[Number(hidden.id), Number(shown.id)]])).toEqual([]);
+  });
+
   it('evaluates every filter operator with the column type', async () => {
     const c = client(stack.serviceKey);
     const system = recorder<Record<string, unknown>>();

@@ -6,6 +6,8 @@ export interface Column {
   type: string;
   /** format_type(), usable in casts (`text`, `public.zone_level`, `geometry(MultiPolygon,4326)`). */
   sqlType: string;
+  /** A generated column, which an INSERT may not name. */
+  generated: boolean;
 }
 
 export interface TableInfo {
@@ -107,8 +109,9 @@ export class Catalog {
     );
     if (rel.rows.length === 0) return null;
     const oid = rel.rows[0].oid;
-    const cols = await this.db.query<Column & { attnum: number }>(
-      `select a.attname::text as name, t.typname::text as type, format_type(a.atttypid, a.atttypmod) as "sqlType"
+    const cols = await this.db.query<Column>(
+      `select a.attname::text as name, t.typname::text as type, format_type(a.atttypid, a.atttypmod) as "sqlType",
+              a.attgenerated <> '' as generated
        from pg_attribute a join pg_type t on t.oid = a.atttypid
        where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped order by a.attnum`,
       [oid],
@@ -128,7 +131,7 @@ export class Catalog {
       schema,
       table,
       qualified: `${quoteIdent(schema)}.${quoteIdent(table)}`,
-      columns: cols.rows.map(({ name, type, sqlType }) => ({ name, type, sqlType })),
+      columns: cols.rows,
       primaryKey: pk.rows.map((r) => r.name),
       inPublication: pub.rows.length > 0,
     };

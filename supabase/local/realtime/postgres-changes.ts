@@ -26,8 +26,19 @@ interface ChangeRow {
   rls: boolean;
   record: Row | null;
   old_record: Row | null;
+  /** The deleted row in its text form (DELETEs on RLS tables only). */
+  old_row: string | null;
   committed_at: Date;
 }
+
+interface Check {
+  info: TableInfo;
+  role: string;
+  claims: string;
+  pks: Map<string, Row>;
+}
+
+class Rollback extends Error {}
 
 export interface ChangeFeedOptions {
   /** Records larger than this (as JSON) are cut down to their small fields, as Realtime does; default 1 MiB. */
@@ -201,13 +212,14 @@ export class ChangeFeed {
   private async process(ids: string[]): Promise<void> {
     const rows = (
       await this.db.query<ChangeRow>(
-        `select id::text as id, schema_name, table_name, op, rls, record, old_record, committed_at
+        `select id::text as id, schema_name, table_name, op, rls, record, old_record,
+                case when op = 'DELETE' and rls then old_row end as old_row, committed_at
          from realtime.changes where id = any ($1::bigint[]) order by id`,
         [ids],
       )
     ).rows;
-    const work: { row: ChangeRow; info: TableInfo; matched: Map<Channel, number[]>; pkKey: string }[] = [];
-    const checks = new Map<string, { info: TableInfo; role: string; claims: string; pks: Map<string, Row> }>();
+    const work: { row: ChangeRow; info: TableInfo; matched: Map<Channel, number[]>; pkKey: string; deletedVisibleTo?: Set<string> }[] = [];
+    const checks = new Map<string, Check>();
     for (const row of rows) {
       const candidates = this.candidates(row);
       if (candidates.length === 0) continue;
@@ -224,25 +236,36 @@ export class ChangeFeed {
       if (matched.size === 0) continue;
       const pk = Object.fromEntries(info.primaryKey.map((k) => [k, (row.record ?? row.old_record ?? {})[k]]));
       const pkKey = JSON.stringify(info.primaryKey.map((k) => pk[k]));
-      if (row.rls && row.op !== 'DELETE') {
-        for (const channel of matched.keys()) {
-          if ((await this.catalog.role(channel.role)).bypassRls) continue;
-          const checkKey = `${info.qualified}|${channel.claimsKey}`;
-          let check = checks.get(checkKey);
-          if (!check) checks.set(checkKey, (check = { info, role: channel.role, claims: channel.claimsKey, pks: new Map() }));
-          check.pks.set(pkKey, pk);
-        }
+      const unchecked = new Map<string, string>();
+      for (const channel of matched.keys()) {
+        if (!row.rls || (await this.catalog.role(channel.role)).bypassRls) continue;
+        unchecked.set(channel.claimsKey, channel.role);
+      }
+      if (row.op === 'DELETE') {
+        const deletedVisibleTo = unchecked.size ? await this.checkDeleted(row, info, pk, unchecked) : new Set<string>();
+        work.push({ row, info, matched, pkKey, deletedVisibleTo });
+        continue;
+      }
+      for (const [claims, role] of unchecked) {
+        const checkKey = `${info.qualified}|${claims}`;
+        let check = checks.get(checkKey);
+        if (!check) checks.set(checkKey, (check = { info, role, claims, pks: new Map() }));
+        check.pks.set(pkKey, pk);
       }
       work.push({ row, info, matched, pkKey });
     }
     if (work.length === 0) return;
     const visible = checks.size ? await this.checkVisibility([...checks.values()]) : new Set<string>();
-    for (const { row, info, matched, pkKey } of work) {
+    for (const { row, info, matched, pkKey, deletedVisibleTo } of work) {
       const dataByRole = new Map<string, string | null>();
       for (const [channel, subIds] of matched) {
         if (channel.closed) continue;
-        const needsCheck = row.rls && row.op !== 'DELETE' && !(await this.catalog.role(channel.role)).bypassRls;
-        if (needsCheck && (info.primaryKey.length === 0 || !visible.has(`${info.qualified}|${channel.claimsKey}|${pkKey}`))) continue;
+        if (row.rls && !(await this.catalog.role(channel.role)).bypassRls) {
+          const allowed = deletedVisibleTo
+            ? deletedVisibleTo.has(channel.claimsKey)
+            : info.primaryKey.length > 0 && visible.has(`${info.qualified}|${channel.claimsKey}|${pkKey}`);
+          if (!allowed) continue;
+        }
         let data = dataByRole.get(channel.role);
         if (data === undefined) {
           const readable = await this.catalog.readableColumns(channel.role, info);
@@ -286,7 +309,7 @@ export class ChangeFeed {
    * table's RLS policies (auth.uid(), auth.jwt()) decide. Returns `table|claims|pk` keys of the
    * visible rows.
    */
-  private async checkVisibility(checks: { info: TableInfo; role: string; claims: string; pks: Map<string, Row> }[]): Promise<Set<string>> {
+  private async checkVisibility(checks: Check[]): Promise<Set<string>> {
     const visible = new Set<string>();
     try {
       await this.db.transaction(async (tx) => {
@@ -307,6 +330,45 @@ export class ChangeFeed {
     } catch (e) {
       // Fail closed: a check that cannot run delivers nothing.
       this.log('realtime: RLS check failed', e);
+    }
+    return visible;
+  }
+
+  /**
+   * Supabase sends a DELETE on an RLS table to every subscriber (reduced to the key), which
+   * tells a public viewer the id of a draft zone or a delivery it could never read. Here a
+   * DELETE goes only to subscribers who could read the row just before it was deleted: the
+   * old row is put back with triggers off (session_replication_role = replica), the same
+   * EXISTS check runs per distinct claims, and the transaction is rolled back. Returns the
+   * claims that may see it.
+   */
+  private async checkDeleted(row: ChangeRow, info: TableInfo, pk: Row, groups: Map<string, string>): Promise<Set<string>> {
+    const visible = new Set<string>();
+    if (!row.old_row || info.primaryKey.length === 0) return visible;
+    const cols = info.columns.filter((c) => !c.generated).map((c) => quoteIdent(c.name));
+    const pkCols = info.primaryKey.map(quoteIdent);
+    const defs = info.primaryKey.map((k) => `${quoteIdent(k)} ${info.columns.find((c) => c.name === k)?.sqlType}`);
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.query(`select set_config('session_replication_role', 'replica', true)`);
+        await tx.query(
+          `insert into ${info.qualified} (${cols.join(', ')}) overriding system value
+           select ${cols.map((c) => `(r).${c}`).join(', ')} from (select $1::${info.qualified} as r) s`,
+          [row.old_row],
+        );
+        for (const [claims, role] of groups) {
+          await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, claims]);
+          const r = await tx.query<{ ok: boolean }>(
+            `select exists (select 1 from ${info.qualified} t
+               where (${pkCols.map((c) => `t.${c}`).join(', ')}) in (select ${pkCols.map((c) => `k.${c}`).join(', ')} from jsonb_to_recordset($1::jsonb) as k(${defs.join(', ')}))) as ok`,
+            [JSON.stringify([pk])],
+          );
+          if (r.rows[0].ok) visible.add(claims);
+        }
+        throw new Rollback();
+      });
+    } catch (e) {
+      if (!(e instanceof Rollback)) this.log('realtime: RLS check of a deleted row failed', e);
     }
     return visible;
   }
@@ -333,7 +395,7 @@ export class ChangeFeed {
     const blind = errors.length > 0;
     if (row.op !== 'DELETE') data.record = blind ? {} : this.limit(pick(row.record), errors);
     if (row.op !== 'INSERT') {
-      // Deletes are not RLS-checked, so on an RLS table they carry nothing but the key.
+      // As on Supabase, a DELETE on an RLS table carries nothing but the key.
       const old = pick(row.old_record, row.op === 'DELETE' && row.rls ? info.primaryKey : undefined);
       data.old_record = blind ? {} : this.limit(old, errors);
     }
