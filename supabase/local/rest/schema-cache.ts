@@ -113,13 +113,15 @@ const ROLES_SQL = `select rolname from pg_roles r where pg_has_role('authenticat
 
 type Row = Record<string, unknown>;
 
+const RELOAD_INTERVAL_MS = 1000;
+
 /**
  * What the REST layer knows about one schema's tables, keys and functions, loaded from the
  * catalog once and reloaded when a lookup misses (a migration or DDL added something), on
  * `NOTIFY pgrst, 'reload schema'`, or when `invalidate()` is called.
  */
 export class SchemaCache {
-  private schemas = new Map<string, Promise<SchemaInfo>>();
+  private schemas = new Map<string, { info: Promise<SchemaInfo>; loadedAt: number }>();
   private roles: Promise<Set<string>> | null = null;
 
   constructor(private readonly db: Database) {}
@@ -127,17 +129,23 @@ export class SchemaCache {
   get(schema: string): Promise<SchemaInfo> {
     let entry = this.schemas.get(schema);
     if (!entry) {
-      entry = this.load(schema);
+      const info = this.load(schema);
+      entry = { info, loadedAt: Date.now() };
       this.schemas.set(schema, entry);
-      entry.catch(() => this.schemas.delete(schema));
+      info.catch(() => this.schemas.delete(schema));
     }
-    return entry;
+    return entry.info;
   }
 
-  /** Reloads the schema when `found` is false for the cached copy; returns the fresh copy. */
+  /**
+   * Reloads the schema when `missing` says the cached copy lacks what a request names. Reloads
+   * are at most one a second per schema, so a stream of bad names cannot keep the catalog
+   * queries busy; DDL that must be visible at once should NOTIFY pgrst (or call invalidate).
+   */
   async refreshIf(schema: string, missing: (info: SchemaInfo) => boolean): Promise<SchemaInfo> {
     const info = await this.get(schema);
     if (!missing(info)) return info;
+    if (Date.now() - (this.schemas.get(schema)?.loadedAt ?? 0) < RELOAD_INTERVAL_MS) return info;
     this.schemas.delete(schema);
     return this.get(schema);
   }
