@@ -86,7 +86,9 @@ export interface TestingSiteProps extends SiteBase {
   /** Local time, HH:MM. */
   opens: string;
   closes: string;
-  status: 'open' | 'closed';
+  status: 'open' | 'paused' | 'closed';
+  /** People waiting on 12 April at 14:00 (0 unless open). */
+  queue_length: number;
 }
 export interface MobileTestingProps extends SiteBase {
   kind: 'mobile_testing';

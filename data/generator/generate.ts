@@ -142,7 +142,7 @@ function siteFeatures(sites: Site[]): Feature<Point, SiteProps>[] {
     let properties: SiteProps;
     switch (s.kind) {
       case 'testing_site':
-        properties = { ...base, kind: s.kind, capacity_per_hour: s.capacity, opens: s.opens, closes: s.closes, status: s.status, synthetic: true };
+        properties = { ...base, kind: s.kind, capacity_per_hour: s.capacity, opens: s.opens, closes: s.closes, status: s.status, queue_length: s.queue, synthetic: true };
         break;
       case 'mobile_testing':
         properties = { ...base, kind: s.kind, capacity_per_hour: s.capacity, synthetic: true };

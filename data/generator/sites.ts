@@ -14,7 +14,7 @@ interface SiteBase {
   y: number;
 }
 export type Site =
-  | (SiteBase & { kind: 'testing_site'; capacity: number; opens: string; closes: string; status: 'open' | 'closed' })
+  | (SiteBase & { kind: 'testing_site'; capacity: number; opens: string; closes: string; status: 'open' | 'paused' | 'closed'; queue: number })
   | (SiteBase & { kind: 'mobile_testing'; capacity: number })
   | (SiteBase & { kind: 'checkpoint'; state: 'open' | 'restricted' | 'closed'; road: string })
   | (SiteBase & { kind: 'quarantine_site'; roomsTotal: number; roomsReady: number; roomsOccupied: number; siteType: 'hotel' | 'converted_apartment' })
@@ -104,6 +104,8 @@ function testingSites(figures: Figures, compounds: Compound[], residentsBy: numb
     return Array.from({ length: perDistrict[k] }, (): Site => {
       const compound = rng.pick(local);
       const allDay = rng.chance(0.1);
+      const roll = rng.next();
+      const status = roll < 0.86 ? 'open' : roll < 0.95 ? 'paused' : 'closed';
       return {
         kind: 'testing_site',
         name: names.take({ zh: `${compound.name.zh}核酸采样点`, en: `${compound.name.en} testing site` }),
@@ -112,7 +114,8 @@ function testingSites(figures: Figures, compounds: Compound[], residentsBy: numb
         capacity: 20 * rng.int(10, 30),
         opens: allDay ? '00:00' : rng.pick(['07:00', '07:30', '08:00']),
         closes: allDay ? '23:59' : rng.pick(['20:00', '21:00', '22:00']),
-        status: rng.chance(0.08) ? 'closed' : 'open',
+        status,
+        queue: status === 'open' ? rng.int(0, 80) : 0,
       };
     });
   });
