@@ -58,6 +58,9 @@ function hashDir(dir: string): string {
   return h.digest('hex');
 }
 
+/** Migrations and the seed run big statements; the request-time limit applies only after them. */
+export const PREPARE_TIMEOUT_MS = 600_000;
+
 export interface PrepareOptions {
   seedDir: string;
   noSeed?: boolean;
@@ -113,9 +116,10 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  * the database, and serves the API (and the built app when `serveApp` is set) on one port.
  */
 export async function startStack(config: StackConfig, log: Log = () => {}): Promise<RunningStack> {
-  const db = await openDatabase(config.dataDir);
+  const db = await openDatabase(config.dataDir, { statementTimeoutMs: PREPARE_TIMEOUT_MS, log });
   try {
     const { applied, seeded } = await prepareDatabase(db, { seedDir: config.seedDir, noSeed: config.noSeed, log });
+    db.statementTimeoutMs = config.statementTimeoutMs;
     const keys = await loadKeys(config.dataDir);
     const ctx: StackContext = { db, keys, config, url: '' };
     const restModule = await loadRest();
