@@ -163,7 +163,7 @@ describe('REST writes', () => {
     const ignored = await stack.admin.from('todos').upsert({ title: `${title}-z`, done: true }, { onConflict: 'title', ignoreDuplicates: true }).select();
     expect(ignored.error).toBeNull();
     const { data: after } = await stack.admin.from('todos').select('done').eq('id', row.id).single();
-    expect(after.done).toBe(false);
+    expect(after!.done).toBe(false);
   });
 
   it('14: a duplicate primary key is 409 23505 with message, details and hint keys', async () => {
@@ -274,18 +274,18 @@ describe('REST PostGIS', () => {
   it('21: EWKT and GeoJSON input both store; output is GeoJSON; geojson() is a FeatureCollection', async () => {
     const a = await stack.admin.from('todos').insert({ title: tag(), loc: 'SRID=4326;POINT(13.4 52.5)' }).select('id,loc').single();
     expect(a.error).toBeNull();
-    expect(a.data.loc).toMatchObject({ type: 'Point', coordinates: [13.4, 52.5] });
+    expect(a.data!.loc).toMatchObject({ type: 'Point', coordinates: [13.4, 52.5] });
     const b = await stack.admin.from('todos').insert({ title: tag(), loc: { type: 'Point', coordinates: [13.4, 52.5] } }).select('id,loc').single();
     expect(b.error).toBeNull();
-    expect(b.data.loc.type).toBe('Point');
-    expect(b.data.loc.coordinates).toEqual([13.4, 52.5]);
-    expect(b.data.loc.crs).toEqual({ type: 'name', properties: { name: 'EPSG:4326' } });
-    const { data: fc, error } = await stack.admin.from('todos').select('id,title,loc').eq('id', b.data.id).geojson();
+    expect(b.data!.loc.type).toBe('Point');
+    expect(b.data!.loc.coordinates).toEqual([13.4, 52.5]);
+    expect(b.data!.loc.crs).toEqual({ type: 'name', properties: { name: 'EPSG:4326' } });
+    const { data: fc, error } = await stack.admin.from('todos').select('id,title,loc').eq('id', b.data!.id).geojson();
     expect(error).toBeNull();
     const collection = fc as unknown as { type: string; features: { type: string; geometry: { type: string }; properties: Record<string, unknown> }[] };
     expect(collection.type).toBe('FeatureCollection');
     expect(collection.features[0].geometry.type).toBe('Point');
-    expect(collection.features[0].properties.id).toBe(b.data.id);
+    expect(collection.features[0].properties.id).toBe(b.data!.id);
   });
 });
 

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { RestError } from '../../supabase/local/rest/errors.ts';
+import { parseField, parseFilter, parseLogicTree, parseOrder } from '../../supabase/local/rest/parse/filter.ts';
+import { parseQuery } from '../../supabase/local/rest/parse/query.ts';
+import { parseSelect } from '../../supabase/local/rest/parse/select.ts';
+import { parsePrefer } from '../../supabase/local/rest/headers.ts';
+import { statusForSqlState } from '../../supabase/local/rest/errors.ts';
+
+function rejects(fn: () => unknown, code = 'PGRST100'): void {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(RestError);
+    expect((e as RestError).code).toBe(code);
+    return;
+  }
+  throw new Error('expected a RestError');
+}
+
+describe('select parser', () => {
+  it('reads columns, aliases, casts, JSON paths and nested embeds', () => {
+    expect(parseSelect('id,n:name,id::text,data->a->>b,k:data->0')).toEqual([
+      { kind: 'column', field: { name: 'id', json: [] }, alias: undefined, cast: undefined },
+      { kind: 'column', field: { name: 'name', json: [] }, alias: 'n', cast: undefined },
+      { kind: 'column', field: { name: 'id', json: [] }, alias: undefined, cast: 'text' },
+      { kind: 'column', field: { name: 'data', json: [{ arrow: '->', key: 'a' }, { arrow: '->>', key: 'b' }] }, alias: undefined, cast: undefined },
+      { kind: 'column', field: { name: 'data', json: [{ arrow: '->', key: '0' }] }, alias: 'k', cast: undefined },
+    ]);
+    expect(parseSelect('*,stops:delivery_stops!inner(seq,compounds!fk_c(name)),depot:sites!depot_id(*)')).toEqual([
+      { kind: 'star' },
+      {
+        kind: 'embed',
+        relation: 'delivery_stops',
+        alias: 'stops',
+        hint: undefined,
+        inner: true,
+        items: [
+          { kind: 'column', field: { name: 'seq', json: [] }, alias: undefined, cast: undefined },
+          { kind: 'embed', relation: 'compounds', alias: undefined, hint: 'fk_c', inner: false, items: [{ kind: 'column', field: { name: 'name', json: [] }, alias: undefined, cast: undefined }] },
+        ],
+      },
+      { kind: 'embed', relation: 'sites', alias: 'depot', hint: 'depot_id', inner: false, items: [{ kind: 'star' }] },
+    ]);
+  });
+
+  it('takes double-quoted names with any characters, and Chinese names', () => {
+    expect(parseSelect('"my col","a,b"')).toMatchObject([{ field: { name: 'my col' } }, { field: { name: 'a,b' } }]);
+    expect(parseSelect('名称')).toMatchObject([{ field: { name: '名称' } }]);
+  });
+
+  it('rejects what it does not support instead of guessing', () => {
+    for (const bad of ['id,', 'id;drop', '...rel(a)', 'count()', 'a.sum()', 'rel(a', 'id::', 'a!b!c(x)', '"unterminated', 'id)']) rejects(() => parseSelect(bad));
+  });
+});
+
+describe('filter parser', () => {
+  const f = parseField('title');
+  it('reads operators, negation, modifiers and the value after the first dot', () => {
+    expect(parseFilter(f, 'eq.a.b.c')).toMatchObject({ op: 'eq', negate: false, value: 'a.b.c' });
+    expect(parseFilter(f, 'not.like.*x*')).toMatchObject({ op: 'like', negate: true, value: '*x*' });
+    expect(parseFilter(f, 'like(any).{a%,b%}')).toMatchObject({ op: 'like', quantifier: 'any', value: '{a%,b%}' });
+    expect(parseFilter(f, 'wfts(english).cat dog')).toMatchObject({ op: 'wfts', config: 'english', value: 'cat dog' });
+    expect(parseFilter(f, 'in.(1,"a,b","q\\"x",)')).toMatchObject({ op: 'in', list: ['1', 'a,b', 'q"x', ''] });
+    expect(parseFilter(f, 'is.NULL')).toMatchObject({ op: 'is', value: 'NULL' });
+  });
+
+  it('rejects unknown operators, bad modifiers, bad is-values and broken lists', () => {
+    for (const bad of ['equals.1', 'eq', 'eq1', 'is.maybe', 'fts(any', 'in.(1,2', 'in.1,2', 'in.(1)x', 'gt(english).1', 'not.not.eq.1']) rejects(() => parseFilter(f, bad));
+  });
+
+  it('parses nested logic trees with quoting and brackets inside values', () => {
+    const tree = parseLogicTree('or', false, '(id.eq.1,and(done.is.true,id.gt.2),not.or(t.eq."a,b)",t.cs.{x,y}),t.in.(1,2))');
+    expect(tree.kind).toBe('or');
+    expect(tree.children).toHaveLength(4);
+    expect(tree.children[1]).toMatchObject({ kind: 'and', negate: false, children: [{ op: 'is', value: 'true' }, { op: 'gt', value: '2' }] });
+    expect(tree.children[2]).toMatchObject({ kind: 'or', negate: true, children: [{ value: 'a,b)' }, { op: 'cs', value: '{x,y}' }] });
+    expect(tree.children[3]).toMatchObject({ op: 'in', list: ['1', '2'] });
+    for (const bad of ['id.eq.1', '(id.eq.1', '(id.eq.1))', '(and(id.eq.1)', '()', '(id.zz.1)']) rejects(() => parseLogicTree('or', false, bad));
+  });
+
+  it('parses order terms with direction and null placement', () => {
+    expect(parseOrder('a,b.desc.nullsfirst,data->>k.asc.nullslast')).toEqual([
+      { field: { name: 'a', json: [] }, desc: false },
+      { field: { name: 'b', json: [] }, desc: true, nulls: 'first' },
+      { field: { name: 'data', json: [{ arrow: '->>', key: 'k' }] }, desc: false, nulls: 'last' },
+    ]);
+    for (const bad of ['a.up', 'a;b', 'a,', 'rel(col).desc']) rejects(() => parseOrder(bad));
+  });
+});
+
+describe('query model', () => {
+  it('sorts parameters into select, root and embedded filters, order and paging', () => {
+    const q = parseQuery(
+      new URLSearchParams('select=id,stops(*)&id=gte.1&id=lt.9&or=(a.eq.1,b.eq.2)&not.and=(a.eq.1)&stops.seq=gt.1&stops.order=seq.desc&stops.limit=2&limit=5&offset=10&columns="a","b"&on_conflict=a'),
+    );
+    const root = q.resources.get('')!;
+    expect(root.filters).toHaveLength(4);
+    expect(root.filters[3]).toMatchObject({ kind: 'and', negate: true });
+    expect([root.limit, root.offset]).toEqual([5, 10]);
+    const stops = q.resources.get('stops')!;
+    expect(stops).toMatchObject({ limit: 2, order: [{ desc: true }], filters: [{ op: 'gt', value: '1' }] });
+    expect(q.columns).toEqual(['a', 'b']);
+    expect(q.onConflict).toEqual(['a']);
+  });
+
+  it('keeps RPC arguments apart from filters on the result', () => {
+    const q = parseQuery(new URLSearchParams('lng=120.9&lat=31.9&level=eq.lockdown'), (k) => k === 'lng' || k === 'lat');
+    expect([...q.args]).toEqual([['lng', '120.9'], ['lat', '31.9']]);
+    expect(q.resources.get('')!.filters).toMatchObject([{ field: { name: 'level' }, op: 'eq' }]);
+  });
+
+  it('refuses a negative limit with 416 and a non-numeric one with 400', () => {
+    rejects(() => parseQuery(new URLSearchParams('limit=-1')), 'PGRST103');
+    rejects(() => parseQuery(new URLSearchParams('offset=x')), 'PGRST100');
+  });
+});
+
+describe('headers and status mapping', () => {
+  it('splits Prefer on commas and trims', () => {
+    expect(parsePrefer('resolution=merge-duplicates, count=exact,return=representation , missing=default')).toEqual({
+      resolution: 'merge-duplicates',
+      count: 'exact',
+      return: 'representation',
+      missing: 'default',
+    });
+  });
+
+  it('maps SQLSTATEs like PostgREST', () => {
+    const cases: [string, number][] = [['23505', 409], ['23503', 409], ['23502', 400], ['22P02', 400], ['25006', 405], ['42P01', 404], ['42883', 404], ['P0001', 400], ['PT409', 409], ['42P17', 500], ['XX000', 500], ['08006', 503], ['53300', 503], ['57014', 500], ['28000', 403]];
+    for (const [code, status] of cases) expect(statusForSqlState(code, '', false), code).toBe(status);
+    expect(statusForSqlState('42501', '', true)).toBe(401);
+    expect(statusForSqlState('42501', '', false)).toBe(403);
+  });
+});
