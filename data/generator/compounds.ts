@@ -1,7 +1,7 @@
 import { type Blocks, freeBlocks } from './blocks.ts';
 import type { Figures } from './figures.ts';
 import { blockPoint, type Grid, nodeAt } from './grid.ts';
-import { District } from './layout.ts';
+import { District, type Layout } from './layout.ts';
 import { compoundNames, type Name } from './names.ts';
 import type { RoadNetwork } from './network.ts';
 import type { Outbreak } from './outbreak.ts';
@@ -37,6 +37,7 @@ const DISTRICT_WEIGHTS: Record<District, number> = {
  * is the drop point. Residents add up exactly to the figure; Jiangshanding keeps its households.
  */
 export function buildCompounds(
+  layout: Layout,
   figures: Figures,
   grid: Grid,
   net: RoadNetwork,
@@ -56,10 +57,10 @@ export function buildCompounds(
   const pick = rng.fork('blocks');
   districts.forEach((d, k) => {
     const already = placed.filter((p) => blocks.district[p.block] === d).length;
-    const free = pick.shuffle(freeBlocks(blocks, d));
+    const free = freeBlocks(blocks, d);
     const want = counts[k] - already;
     if (free.length < want) throw new Error(`district ${d} has room for ${free.length} compounds, needs ${want}`);
-    for (const block of free.slice(0, want).sort((a, b) => a - b)) {
+    for (const block of weightedSample(free, want, neighbourhoodDensity(layout, blocks, d, pick), pick).sort((a, b) => a - b)) {
       placed.push({ block, name: names.take() });
       blocks.compound[block] = 0;
     }
@@ -74,6 +75,35 @@ export function buildCompounds(
     const { ring, drop } = buildFootprint(grid, net, streets, i, j, p.name, shape);
     return { name: p.name, district: blocks.district[p.block] as District, block: p.block, ...people[k], ring, drop };
   });
+}
+
+/** Blocks per neighbourhood radius: housing clusters around a few centres per district. */
+const NEIGHBOURHOOD_BLOCKS = 12;
+
+/**
+ * Housing density of a block: high near one of the district's neighbourhood centres (one per
+ * district at scale 1, more in a larger city), low elsewhere but never zero.
+ */
+function neighbourhoodDensity(layout: Layout, blocks: Blocks, district: District, rng: Random): (block: number) => number {
+  const rect = layout.districts.find((r) => r.district === district)!;
+  const centres = Array.from({ length: Math.max(1, Math.round(Math.sqrt(layout.scale))) }, () => [
+    rng.range(rect.i0 + 0.2 * (rect.i1 - rect.i0), rect.i1 - 0.2 * (rect.i1 - rect.i0)),
+    rng.range(rect.j0 + 0.3 * (rect.j1 - rect.j0), rect.j1 - 0.2 * (rect.j1 - rect.j0)),
+  ]);
+  return (block) => {
+    const i = block % blocks.cells;
+    const j = Math.floor(block / blocks.cells);
+    let near = 0;
+    for (const [ci, cj] of centres) near = Math.max(near, Math.exp(-((i - ci) ** 2 + (j - cj) ** 2) / NEIGHBOURHOOD_BLOCKS ** 2));
+    return 0.08 + near;
+  };
+}
+
+/** `count` distinct items, each drawn with probability proportional to its weight (Efraimidis-Spirakis). */
+function weightedSample(items: number[], count: number, weight: (item: number) => number, rng: Random): number[] {
+  const keyed = items.map((item) => ({ item, key: Math.log(1 - rng.next()) / weight(item) }));
+  keyed.sort((a, b) => b.key - a.key || a.item - b.item);
+  return keyed.slice(0, count).map((k) => k.item);
 }
 
 function apportionResidents(figures: Figures, count: number, rng: Random): { households: number; residents: number }[] {

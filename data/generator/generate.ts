@@ -49,11 +49,11 @@ export function generate({ seed = DEFAULT_SEED, scale = 1 }: GenerateOptions = {
   const streets = buildStreets(layout, grid, net, stemOrder(rng.fork('street-names')));
   const exits = buildMotorways(layout, grid, net, streets);
   const connected = net.pruneToLargestComponent();
-  const liveExits = exits.filter((e) => connected[e.node]);
+  if (exits.some((e) => !connected[e.node])) throw new Error('an expressway was cut off from the street network');
   const blocks = surveyBlocks(layout, grid, net, streets);
   const outbreak = chooseOutbreak(layout, blocks, rng.fork('outbreak'));
-  const compounds = buildCompounds(figures, grid, net, streets, blocks, outbreak, rng.fork('compounds'));
-  const sites = buildSites(figures, grid, blocks, compounds, liveExits, rng.fork('sites'));
+  const compounds = buildCompounds(layout, figures, grid, net, streets, blocks, outbreak, rng.fork('compounds'));
+  const sites = buildSites(figures, grid, blocks, compounds, exits, rng.fork('sites'));
   const zones = buildZones(figures, grid, blocks, compounds, outbreak, rng.fork('zones'));
   const water = buildWater(layout, rng.fork('water'));
 

@@ -57,6 +57,9 @@ describe('the road network', () => {
       }
     }
     const checkpoints = data.sites.features.filter((s) => s.properties.kind === 'checkpoint');
+    const exits = [...classesAt].filter(([, classes]) => classes.has('motorway') && classes.size > 1).map(([k]) => k);
+    expect(exits.length).toBeGreaterThanOrEqual(4);
+    expect(checkpoints.map((c) => key(c.geometry.coordinates)).sort()).toEqual(exits.sort());
     for (const c of checkpoints) {
       const classes = classesAt.get(key(c.geometry.coordinates));
       expect(classes, c.properties.id).toBeDefined();
