@@ -3,16 +3,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createAuthHandler } from './auth/index.ts';
 import type { StackConfig } from './config.ts';
 import type { StackContext } from './context.ts';
 import { openDatabase, type Database } from './db.ts';
-import { sendJson } from './http/respond.ts';
 import { createStaticHandler } from './http/static.ts';
 import { loadKeys } from './keys.ts';
 import { applyMigrations } from './migrate.ts';
-import { createApiServer, type RouteHandler, type Services } from './server.ts';
+import { createApiServer, type Services } from './server.ts';
+import { createRestHandler } from './rest/index.ts';
 import { createRealtime, installChangeCapture, installRealtimeSchema } from './realtime/index.ts';
 import { seedDatabase } from '../seed/seed.ts';
 
@@ -30,19 +29,6 @@ export interface RunningStack {
   /** Stops accepting requests, closes sockets and the database. */
   close(): Promise<void>;
 }
-
-interface RestModule {
-  createRestHandler(ctx: StackContext): RouteHandler;
-}
-
-/** The REST service is still being written; until rest/index.ts lands, /rest/v1 answers 404. */
-async function optionalModule<T>(path: string): Promise<T | null> {
-  const url = new URL(path, import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return null;
-  return (await import(url.href)) as T;
-}
-
-const loadRest = () => optionalModule<RestModule>('./rest/index.ts');
 
 /** A fingerprint of the seed folder, recorded with the seed like the Supabase CLI does. */
 function hashDir(dir: string): string {
@@ -91,16 +77,6 @@ export async function prepareDatabase(db: Database, opts: PrepareOptions): Promi
   return { applied, seeded };
 }
 
-function missingRest(): RouteHandler {
-  return async (_req, res) =>
-    sendJson(res, 404, {
-      code: 'PGRST205',
-      message: 'The REST service is not part of this build yet (supabase/local/rest/index.ts is missing)',
-      details: null,
-      hint: null,
-    });
-}
-
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((done, fail) => {
     server.once('error', fail);
@@ -122,21 +98,20 @@ export async function startStack(config: StackConfig, log: Log = () => {}): Prom
     db.statementTimeoutMs = config.statementTimeoutMs;
     const keys = await loadKeys(config.dataDir);
     const ctx: StackContext = { db, keys, config, url: '' };
-    const restModule = await loadRest();
     const services: Services = {
       auth: createAuthHandler(ctx, (e) => log('auth request failed', e)),
-      rest: missingRest(),
+      rest: createRestHandler(ctx),
       realtime: createRealtime(ctx, { log }),
       app: config.serveApp ? createStaticHandler(config.serveApp) : null,
     };
     const server = createApiServer(ctx, services, log);
-    const port = await listen(server, config.port, config.host);
+    const port = await listen(server, config.port, config.host).catch(async (e: unknown) => {
+      await services.realtime.close();
+      throw e;
+    });
     const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = (config.publicUrl ?? `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`).replace(/\/+$/, '');
     ctx.url = url;
-    // Built after the URL is known: handlers may capture ctx.url at creation.
-    if (restModule) services.rest = restModule.createRestHandler(ctx);
-    else log('rest/index.ts not present: /rest/v1 answers 404');
     let closing: Promise<void> | null = null;
     const close = () =>
       (closing ??= (async () => {
