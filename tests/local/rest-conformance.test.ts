@@ -263,6 +263,32 @@ describe('REST errors', () => {
     expect((await res2.json()).code).toBe('PGRST301');
   });
 
+  it('honours a Range header and reports Content-Range on every read', async () => {
+    const headers = { apikey: stack.keys.anonKey, Prefer: 'count=exact' };
+    const ranged = await fetch(`${stack.url}/rest/v1/todos?select=id&id=in.(${ids.join(',')})&order=id`, { headers: { ...headers, Range: '1-2' } });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe('1-2/5');
+    expect(await ranged.json()).toEqual([{ id: ids[1] }, { id: ids[2] }]);
+    const empty = await fetch(`${stack.url}/rest/v1/todos?id=eq.-1`, { headers });
+    expect(empty.headers.get('content-range')).toBe('*/0');
+    const head = await fetch(`${stack.url}/rest/v1/todos?id=eq.${ids[0]}`, { method: 'HEAD', headers: { apikey: stack.keys.anonKey } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-range')).toBe('0-0/*');
+    expect(await head.text()).toBe('');
+  });
+
+  it('picks up tables created while running (NOTIFY pgrst, or a miss once the cache is a second old)', async () => {
+    await stack.db.exec("create table public.late_one (id int primary key); insert into public.late_one values (1); notify pgrst, 'reload schema'");
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await stack.anon.from('late_one').select('id')).data).toEqual([{ id: 1 }]);
+    await stack.db.exec('create table public.late_two (id int primary key); insert into public.late_two values (2)');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await stack.anon.from('late_two').select('id')).data).toEqual([{ id: 2 }]);
+    await stack.db.exec('alter table public.late_two add column label text');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await stack.anon.from('late_two').select('id,label')).data).toEqual([{ id: 2, label: null }]);
+  });
+
   it('a role the database does not have is 401', async () => {
     const token = await stack.keys.sign({ role: 'superhero' }, 60);
     const res = await fetch(`${stack.url}/rest/v1/todos`, { headers: { apikey: stack.keys.anonKey, Authorization: `Bearer ${token}` } });
