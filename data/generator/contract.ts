@@ -55,6 +55,8 @@ export interface RoadProps extends Synthetic {
   id: string;
   class: RoadClass;
   name_zh: string;
+  /** Optional in the import format; the English map labels use it. */
+  name_en: string;
   oneway: boolean;
   speed_kmh: number;
 }

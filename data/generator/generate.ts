@@ -100,7 +100,7 @@ function roadFeatures(net: RoadNetwork): Feature<{ type: 'LineString'; coordinat
   const live = net.edges.filter((e) => e.alive);
   return live.map((e, k) => ({
     type: 'Feature',
-    properties: { id: id('road', k, live.length, 5), class: e.cls, name_zh: e.name.zh, oneway: e.oneway, speed_kmh: e.speed, synthetic: true },
+    properties: { id: id('road', k, live.length, 5), class: e.cls, name_zh: e.name.zh, name_en: e.name.en, oneway: e.oneway, speed_kmh: e.speed, synthetic: true },
     geometry: { type: 'LineString', coordinates: [toLngLat(net.xs[e.from], net.ys[e.from]), toLngLat(net.xs[e.to], net.ys[e.to])] },
   }));
 }

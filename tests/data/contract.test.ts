@@ -18,7 +18,7 @@ const SITE_FIELDS: Record<SiteKind, string[]> = {
 const FIELDS = {
   districts: ['id', 'name_zh', 'name_en', 'residents', 'synthetic'],
   water: ['id', 'kind', 'name_zh', 'name_en', 'synthetic'],
-  roads: ['id', 'class', 'name_zh', 'oneway', 'speed_kmh', 'synthetic'],
+  roads: ['id', 'class', 'name_zh', 'name_en', 'oneway', 'speed_kmh', 'synthetic'],
   compounds: ['id', 'name_zh', 'name_en', 'district', 'households', 'residents', 'drop_point', 'synthetic'],
   zones: ['id', 'name_zh', 'name_en', 'level', 'status', 'effective_from', 'review_days', 'district', 'synthetic'],
 };
