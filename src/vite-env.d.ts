@@ -17,7 +17,7 @@ declare module 'virtual:basemap' {
   import type { BasemapLayer } from './map/basemap/basemap-data.ts';
   /** Paths (relative to the app base) of the slimmed dataset layers. */
   export const basemapFiles: Record<BasemapLayer, string>;
-  /** West, south, east, north of the dataset. */
+  /** West, south, east, north of the sub-districts: the first view. */
   export const basemapBounds: [number, number, number, number];
 }
 

@@ -63,12 +63,16 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
         paint: { 'line-color': levelColor as never, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 16, 3] },
       },
       {
+        // Selection by feature state, not by filter: a filter change re-tiles the whole source.
         id: 'zone-selected',
         type: 'line',
         source: ZONE_SOURCE,
-        filter: ['==', ['get', 'id'], ''],
         layout: { 'line-join': 'round' },
-        paint: { 'line-color': '#1b1b3a', 'line-width': 3.5 },
+        paint: {
+          'line-color': '#1b1b3a',
+          'line-width': 3.5,
+          'line-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 1, 0],
+        },
       },
       {
         id: 'zone-label',

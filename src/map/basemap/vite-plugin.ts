@@ -25,17 +25,18 @@ export function basemapPlugin(options: { dataDir: string }): Plugin {
 
   const build = () => {
     const layers = new Map<BasemapLayer, BuiltLayer>();
-    const slimmed: FeatureCollection[] = [];
+    const slimmed = new Map<BasemapLayer, FeatureCollection>();
     for (const layer of BASEMAP_LAYERS) {
       const file = join(dataDir, `${layer}.geojson`);
       if (!existsSync(file)) throw new Error(`Basemap: ${file} is missing (run \`npm run data\`)`);
       const collection = slimLayer(layer, JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection);
-      slimmed.push(collection);
+      slimmed.set(layer, collection);
       const source = JSON.stringify(collection);
       const hash = createHash('sha256').update(source).digest('hex').slice(0, 10);
       layers.set(layer, { fileName: `basemap/${layer}-${hash}.json`, source });
     }
-    bounds = boundsOf(slimmed);
+    // The river runs far beyond the district: the first view frames where people live.
+    bounds = boundsOf([slimmed.get('districts')!]);
     built = layers;
     return layers;
   };
