@@ -7,7 +7,7 @@ create table public.districts (
   name text not null,
   name_en text,
   residents integer not null default 0 check (residents >= 0),
-  geom geometry(MultiPolygon, 4326) not null check (ST_IsValid(geom) and not ST_IsEmpty(geom))
+  geom geometry(MultiPolygon, 4326) not null check (private.is_valid_areal(geom))
 );
 alter table public.districts enable row level security;
 create index districts_geom_idx on public.districts using gist (geom);
@@ -28,7 +28,7 @@ create table public.compounds (
   district text references public.districts (id),
   households integer not null check (households >= 0),
   residents integer not null check (residents >= 0),
-  geom geometry(MultiPolygon, 4326) not null check (ST_IsValid(geom) and not ST_IsEmpty(geom)),
+  geom geometry(MultiPolygon, 4326) not null check (private.is_valid_areal(geom)),
   -- where supplies are unloaded: staff only (a public drop point invites crowds)
   drop_point geometry(Point, 4326) check (drop_point is null or ST_IsValid(drop_point))
 );

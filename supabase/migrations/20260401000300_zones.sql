@@ -9,7 +9,7 @@ create table public.zones (
   level public.zone_level not null,
   status public.zone_status not null default 'draft',
   district text references public.districts (id),
-  geom geometry(MultiPolygon, 4326) not null check (ST_IsValid(geom) and not ST_IsEmpty(geom)),
+  geom geometry(MultiPolygon, 4326) not null check (private.is_valid_areal(geom)),
   effective_from timestamptz,
   review_days integer check (review_days between 1 and 60),
   notes text,
@@ -85,7 +85,8 @@ begin
     new.created_at := now();
     new.updated_at := now();
     new.updated_by := auth.uid();
-    if new.district is null then
+    -- (an invalid shape is left to the CHECK constraint; GEOS must not see it first)
+    if new.district is null and private.is_valid_areal(new.geom) then
       new.district := (select d.id from public.districts d
                        where ST_Intersects(d.geom, ST_PointOnSurface(new.geom)) order by d.id limit 1);
     end if;

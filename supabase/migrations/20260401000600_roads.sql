@@ -7,7 +7,7 @@ create table public.roads (
   name text,
   oneway boolean not null default false,
   speed_kmh real not null check (speed_kmh > 0 and speed_kmh <= 200),
-  geom geometry(LineString, 4326) not null check (ST_IsValid(geom) and ST_NPoints(geom) >= 2)
+  geom geometry(LineString, 4326) not null check (case when ST_NPoints(geom) >= 2 then ST_IsValid(geom) else false end)
 );
 alter table public.roads enable row level security;
 create index roads_geom_idx on public.roads using gist (geom);

@@ -9,6 +9,7 @@ language plpgsql immutable set search_path = public, extensions
 as $$
 declare
   shape geometry;
+  problem text;
 begin
   if g is null or jsonb_typeof(g) <> 'object' then
     raise exception 'geometry must be a GeoJSON object' using errcode = 'PT400';
@@ -29,12 +30,10 @@ begin
     raise exception 'geometry must be in WGS84 (EPSG:4326), not EPSG:%', ST_SRID(shape) using errcode = 'PT400';
   end if;
   shape := ST_Multi(ST_SetSRID(shape, 4326));
-  if ST_IsEmpty(shape) then
-    raise exception 'geometry is empty' using errcode = 'PT400';
-  end if;
-  if not ST_IsValid(shape) then
-    raise exception 'geometry is not valid: %', ST_IsValidReason(shape)
-      using errcode = 'PT400', hint = 'a polygon must not cross itself; split it or redraw the crossing edge';
+  problem := private.areal_problem(shape);
+  if problem is not null then
+    raise exception 'geometry is not valid: %', problem
+      using errcode = 'PT400', hint = 'rings must be closed and must not cross themselves: redraw the shape';
   end if;
   return shape;
 end
@@ -64,14 +63,21 @@ as $$
 #variable_conflict use_column
 declare
   area geometry := private.polygon_from_geojson(zone_impact.geom);
+  key_enterprises bigint := 0;
 begin
+  -- `key` is a staff-only column: ask only a caller who may read it
+  if has_column_privilege('public.sites', 'key', 'select') then
+    select count(*) into key_enterprises
+    from public.sites s
+    where s.kind = 'enterprise' and s.key and ST_Intersects(s.geom, area);
+  end if;
   return (
     with inside as (
       select c.id, c.households, c.residents
       from public.compounds c
       where ST_Intersects(c.geom, area) and ST_Intersects(area, ST_PointOnSurface(c.geom))
     ), site_counts as (
-      select s.kind, count(*) as n, count(*) filter (where s.key) as key_n
+      select s.kind, count(*) as n
       from public.sites s
       where ST_Intersects(s.geom, area)
       group by s.kind
@@ -82,7 +88,7 @@ begin
       'compounds', (select count(*) from inside),
       'compound_ids', (select coalesce(jsonb_agg(id order by id), '[]'::jsonb) from inside),
       'sites', (select coalesce(jsonb_object_agg(kind, n), '{}'::jsonb) from site_counts),
-      'key_enterprises', (select coalesce(sum(key_n), 0) from site_counts where kind = 'enterprise'),
+      'key_enterprises', key_enterprises,
       'area_m2', round(ST_Area(area::geography)::numeric)
     )
   );

@@ -192,12 +192,19 @@ async function insertRows(tx: Tx, load: TableLoad): Promise<number> {
     ...Object.keys(load.columns).map((name) => `r.${quote(name)}`),
     ...Object.entries(load.geometry).map(([name, shape]) => geometrySql(name, shape)),
   ];
-  const geometries = Object.entries(load.geometry)
-    .map(([name, shape]) => `(${`'${name}'`}, ${geometrySql(name, shape)})`)
-    .join(', ');
-  const check = `select r.id, g.col, ST_IsValidReason(g.shape) as reason
-    from ${source} cross join lateral (values ${geometries}) as g(col, shape)
-    where g.shape is not null and not ST_IsValid(g.shape) limit 5`;
+  // polygons go through the same GEOS-free ring check as the tables' CHECK constraints
+  const checks = Object.entries(load.geometry)
+    .map(([name, shape]) => {
+      const geometry = geometrySql(name, shape);
+      const [valid, reason] =
+        shape === 'multi'
+          ? [`private.is_valid_areal(${geometry})`, `private.areal_problem(${geometry})`]
+          : [`ST_IsValid(${geometry})`, `ST_IsValidReason(${geometry})`];
+      return `select r.id, '${name}' as col, ${reason} as reason from ${source}
+        where r.${quote(name)} is not null and not ${valid}`;
+    })
+    .join(' union all ');
+  const check = `select * from (${checks}) as invalid limit 5`;
   const insert = `insert into public.${load.table} (${targets.map(quote).join(', ')}) select ${values.join(', ')} from ${source}`;
 
   for (let start = 0; start < load.rows.length; start += CHUNK_ROWS) {

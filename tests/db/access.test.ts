@@ -170,6 +170,14 @@ describe('check constraints', () => {
     expect(await sqlState(() => asActor(t.db, 'service_role', (tx) => tx.query(sql)))).toBe('23514');
   });
 
+  it('rejects a ring that does not close, without taking the database down', async () => {
+    const unclosed = JSON.stringify({ type: 'MultiPolygon', coordinates: [[[[121, 31.95], [121.01, 31.96], [121.01, 31.95], [121.02, 31.97]]]] });
+    const sql = `insert into zones (name, level, geom) values ('x', 'lockdown', $1)`;
+    expect(await sqlState(() => asActor(t.db, 'commander', (tx) => tx.query(sql, [unclosed])))).toBe('23514');
+    const { rows } = await t.db.query<{ n: number }>('select count(*)::int as n from zones');
+    expect(rows[0].n).toBe(4);
+  });
+
   // (PostGIS 3.6 promotes a Polygon to MultiPolygon here, older versions refuse it: clients send MultiPolygon)
   it('rejects a point where a MultiPolygon is stored, and a foreign SRID', async () => {
     const point = `insert into zones (name, level, geom) values ('x', 'lockdown', 'SRID=4326;POINT(120.96 31.97)')`;
