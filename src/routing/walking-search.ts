@@ -40,6 +40,25 @@ export interface WalkingSearchResult {
   routes: WalkingRoute[];
 }
 
+// Sites rarely move while their state changes often, so the app passes a fresh list of
+// open sites per query: remember where each (id, position) met the walkable network.
+const targetSnaps = new WeakMap<RoutingNetwork, Map<string, Snap | null>>();
+
+function snapTarget(network: RoutingNetwork, target: RouteTarget, maxDistanceM: number): Snap | null {
+  let cache = targetSnaps.get(network);
+  if (!cache) {
+    cache = new Map();
+    targetSnaps.set(network, cache);
+  }
+  const key = `${target.id}|${target.position[0]}|${target.position[1]}|${maxDistanceM}`;
+  let snap = cache.get(key);
+  if (snap === undefined) {
+    snap = snapForProfile(network.snapIndex, target.position[0], target.position[1], walkingProfile, { maxDistanceM });
+    cache.set(key, snap);
+  }
+  return snap;
+}
+
 /** Walking minutes for a distance in metres, rounded up. */
 export function walkingMinutes(distanceM: number): number {
   return Math.ceil(distanceM / ((WALKING_SPEED_KMH * 1000) / 60));
@@ -57,14 +76,14 @@ export function nearestByWalking(
 ): WalkingSearchResult {
   const { graph, snapIndex } = network;
   const k = options.k ?? 3;
-  const snapOptions = { maxDistanceM: options.maxSnapDistanceM ?? 1000 };
-  const start = snapForProfile(snapIndex, origin[0], origin[1], walkingProfile, snapOptions);
+  const maxSnapDistanceM = options.maxSnapDistanceM ?? 1000;
+  const start = snapForProfile(snapIndex, origin[0], origin[1], walkingProfile, { maxDistanceM: maxSnapDistanceM });
   if (!start) return { snappedOrigin: null, routes: [] };
 
   const snapped: Snap[] = [];
   const kept: RouteTarget[] = [];
   for (const target of targets) {
-    const snap = snapForProfile(snapIndex, target.position[0], target.position[1], walkingProfile, snapOptions);
+    const snap = snapTarget(network, target, maxSnapDistanceM);
     if (snap) {
       snapped.push(snap);
       kept.push(target);
