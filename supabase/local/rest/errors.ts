@@ -43,6 +43,8 @@ export function statusForSqlState(code: string, message: string, isAnon: boolean
   if (code === '22023' && /^role .* does not exist$/.test(message)) return 401;
   if (code === '21000') return /requires a WHERE clause/.test(message) ? 400 : 500;
   if (code === '53400') return 500;
+  // PostGIS reports unparsable geometry text as an internal error; it is the client's input.
+  if (code === 'XX000' && /^parse error - invalid geometry/.test(message)) return 400;
   if (code.startsWith('08') || code.startsWith('53') || code === '57P01') return 503;
   if (code.startsWith('09')) return 500;
   if (code.startsWith('0L') || code.startsWith('0P') || code.startsWith('28')) return 403;

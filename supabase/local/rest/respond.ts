@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { RestError } from './errors.ts';
+import type { RestRequest } from './request.ts';
+import type { ResultRow } from './sql/read.ts';
 
 export interface Reply {
   status: number;
@@ -50,4 +52,16 @@ export function readRange({ offset, page, total }: ReadCounts): { status: number
 
 export function singleObjectError(rows: number): RestError {
   return new RestError(406, 'PGRST116', 'Cannot coerce the result to a single JSON object', `The result contains ${rows} rows`);
+}
+
+/** Status, `Content-Range` and body of anything rendered like a read (tables, set-returning functions). */
+export function readReply(r: RestRequest, row: ResultRow, offset: number): Reply {
+  const counts = countsOf(row, offset);
+  const { status, range } = readRange(counts);
+  if (r.media.rendering === 'object' && counts.page !== 1) throw singleObjectError(counts.page);
+  return {
+    status: r.media.rendering === 'object' ? 200 : status,
+    headers: { 'Content-Type': r.media.contentType, 'Content-Range': range },
+    body: r.method === 'HEAD' ? null : row.pgrst_body,
+  };
 }

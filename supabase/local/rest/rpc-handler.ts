@@ -2,12 +2,11 @@ import { RestError } from './errors.ts';
 import { validateGeometries, type GeometryInput } from './geometry.ts';
 import { parseQuery } from './parse/query.ts';
 import type { RestRequest } from './request.ts';
-import { type Reply } from './respond.ts';
+import { readReply, type Reply } from './respond.ts';
 import type { DbFunction } from './schema-cache.ts';
 import { buildRpc, resolveFunction, type RpcArgs } from './sql/rpc.ts';
 import { Scope } from './sql/scope.ts';
 import { collectCasts } from './sql/select-list.ts';
-import { readReply } from './table.ts';
 import { inRequestTransaction, runMain } from './transaction.ts';
 
 function geometryArgs(fn: DbFunction, args: RpcArgs): GeometryInput[] {
