@@ -24,10 +24,10 @@ export interface StackConfig {
   auth: AuthConfig;
   /** Request bodies above this many bytes get 413; default 10 MiB. */
   maxBodyBytes: number;
+  /** Keep request-level error logs off the console (tests). The start-up banner is always printed. */
+  quiet: boolean;
   /** Any single SQL statement running longer than this is aborted and the database restarted. */
   statementTimeoutMs: number;
-  /** Print the banner and request errors; tests turn it off. */
-  quiet: boolean;
 }
 
 export interface AuthConfig {
@@ -80,8 +80,8 @@ function int(name: string, v: string | undefined, fallback: number): number {
 
 /**
  * Command line first, then environment, then defaults. Flags: --port, --host, --data,
- * --serve-app <dir>, --vite, --seed <dir>, --no-seed, --no-env-file, --public-url, --disable-signup,
- * --quiet. Environment: PORT, HOST, SUPABASE_DATA_DIR, SUPABASE_PUBLIC_URL,
+ * --serve-app <dir>, --vite, --seed <dir>, --no-seed, --env-file <path>, --no-env-file,
+ * --public-url <url>, --disable-signup, --quiet. Environment: PORT, HOST, SUPABASE_DATA_DIR, SUPABASE_PUBLIC_URL,
  * SUPABASE_AUTH_DISABLE_SIGNUP, SUPABASE_STATEMENT_TIMEOUT_MS, SUPABASE_MAX_BODY_BYTES,
  * GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL, GOTRUE_JWT_EXP.
  */
@@ -97,6 +97,7 @@ export function resolveConfig(argv: string[] = process.argv.slice(2), env: NodeJ
       vite: { type: 'boolean' },
       seed: { type: 'string' },
       'no-seed': { type: 'boolean' },
+      'env-file': { type: 'string' },
       'no-env-file': { type: 'boolean' },
       'public-url': { type: 'string' },
       'disable-signup': { type: 'boolean' },
@@ -114,7 +115,7 @@ export function resolveConfig(argv: string[] = process.argv.slice(2), env: NodeJ
     vite: values.vite ?? false,
     seedDir: values.seed ? resolve(values.seed) : base.seedDir,
     noSeed: values['no-seed'] ?? false,
-    envFile: values['no-env-file'] ? null : base.envFile,
+    envFile: values['no-env-file'] ? null : values['env-file'] ? resolve(values['env-file']) : base.envFile,
     publicUrl: values['public-url'] ?? env.SUPABASE_PUBLIC_URL ?? null,
     auth: {
       ...base.auth,

@@ -81,6 +81,9 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // A bug reached by one request or socket must not take the whole stack down: log it, keep serving.
+  process.on('unhandledRejection', (e) => log('unhandled rejection', e));
+  process.on('uncaughtException', (e) => log('uncaught exception', e));
 }
 
 main().catch((e) => {
