@@ -61,6 +61,12 @@ async function legendCounts(page: Page): Promise<Record<ZoneLevel, number>> {
   return Object.fromEntries(entries);
 }
 
+/** A small square zone geometry west of the city centre, away from the dataset's zones. */
+function testSquare(west: number): MultiPolygon {
+  const [w, s, e, n] = [west, 31.94, west + 0.005, 31.945];
+  return { type: 'MultiPolygon', coordinates: [[[[w, s], [e, s], [e, n], [w, n], [w, s]]]] };
+}
+
 const tag = ({ width, height }: { width: number; height: number }) => `${width}x${height}`;
 
 describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
@@ -122,7 +128,7 @@ describe('live updates', () => {
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
     const commander = await stack.signIn(COMMANDER, DEMO_PASSWORD);
-    const geom = { type: 'MultiPolygon', coordinates: [[[[120.93, 31.94], [120.935, 31.94], [120.935, 31.945], [120.93, 31.945], [120.93, 31.94]]]] };
+    const geom = testSquare(120.93);
     const { data: created, error } = await commander
       .from('zones')
       .insert({ name: '测试发布防范区', name_en: 'Published test zone', level: 'precaution', status: 'active', geom, review_days: 7, effective_from: new Date().toISOString() })
@@ -136,6 +142,62 @@ describe('live updates', () => {
     expect(liftError).toBeNull();
     await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual(before);
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await page.close();
+  });
+});
+
+describe('staff on the public map', () => {
+  it('get zone changes through postgres_changes once signed in', async () => {
+    const { page, watch } = await openPage(browser, VIEWPORTS[1]);
+    watches.push(watch);
+    await page.goto(`${stack.url}/#/signin`);
+    await page.locator('input[name="email"]').fill(COMMANDER);
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+    await page.locator('button[type="submit"]').click();
+    await page.getByTestId('view-commander').waitFor();
+    await page.getByRole('button', { name: '地图' }).click();
+    await page.waitForSelector('[data-map-ready="true"]', { timeout: 90_000 });
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+    const before = await legendCounts(page);
+
+    const commander = await stack.signIn(COMMANDER, DEMO_PASSWORD);
+    const { data: created, error } = await commander
+      .from('zones')
+      .insert({ name: '员工视图测试封控区', level: 'lockdown', status: 'active', geom: testSquare(120.94) })
+      .select('id')
+      .single();
+    expect(error).toBeNull();
+    await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual({ ...before, lockdown: before.lockdown + 1 });
+    await commander.from('zones').delete().eq('id', (created as { id: string }).id);
+    await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual(before);
+    await page.getByTestId('sign-out').click();
+    await page.close();
+  });
+});
+
+describe('reconnecting', () => {
+  it('catches up on a change it missed while the connection was down', async () => {
+    const page = await open(VIEWPORTS[0]);
+    const badge = page.getByTestId('live-status');
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+    // The resync that follows every subscription has finished once no request is in flight.
+    await page.waitForLoadState('networkidle');
+    const before = await legendCounts(page);
+
+    // Written with the public broadcast switched off: the page can only learn of it by re-reading.
+    await stack.ctx.db.transaction(async (tx) => {
+      await tx.exec("set local app.bulk_import = 'on'");
+      await tx.query(`insert into public.zones (id, name, level, status, geom) values ('zone-missed', '断线期间新增管控区', 'control', 'active', ST_GeomFromGeoJSON($1))`, [
+        JSON.stringify(testSquare(120.95)),
+      ]);
+    });
+    await page.waitForTimeout(1000);
+    expect(await legendCounts(page)).toEqual(before);
+
+    await stack.restart();
+    await expect.poll(() => badge.getAttribute('data-status'), { timeout: 30_000 }).toBe('live');
+    await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual({ ...before, control: before.control + 1 });
+    await screenshot(page, 'reconnected-360x740');
     await page.close();
   });
 });
