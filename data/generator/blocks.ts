@@ -48,6 +48,7 @@ export function surveyBlocks(layout: Layout, grid: Grid, net: RoadNetwork, stree
 /** Usable blocks of a district without a compound, in index order. */
 export function freeBlocks(blocks: Blocks, district: District): number[] {
   const out: number[] = [];
-  for (let b = 0; b < blocks.usable.length; b++) if (blocks.usable[b] && blocks.district[b] === district && blocks.compound[b] < 0) out.push(b);
+  for (let b = 0; b < blocks.usable.length; b++)
+    if (blocks.usable[b] && blocks.district[b] === district && blocks.compound[b] < 0) out.push(b);
   return out;
 }

@@ -53,14 +53,19 @@ export function buildCompounds(
   for (const p of placed) blocks.compound[p.block] = 0;
 
   const districts = [District.Xiaohai, District.Zhongxing, District.Xinkai, District.Zhuhang, District.Laohonggang];
-  const counts = apportion(figures.compounds, districts.map((d) => DISTRICT_WEIGHTS[d]));
+  const counts = apportion(
+    figures.compounds,
+    districts.map((d) => DISTRICT_WEIGHTS[d]),
+  );
   const pick = rng.fork('blocks');
   districts.forEach((d, k) => {
     const already = placed.filter((p) => blocks.district[p.block] === d).length;
     const free = freeBlocks(blocks, d);
     const want = counts[k] - already;
     if (free.length < want) throw new Error(`district ${d} has room for ${free.length} compounds, needs ${want}`);
-    for (const block of weightedSample(free, want, neighbourhoodDensity(layout, blocks, d, pick), pick).sort((a, b) => a - b)) {
+    for (const block of weightedSample(free, want, neighbourhoodDensity(layout, blocks, d, pick), pick).sort(
+      (a, b) => a - b,
+    )) {
       placed.push({ block, name: names.take() });
       blocks.compound[block] = 0;
     }
@@ -84,7 +89,12 @@ const NEIGHBOURHOOD_BLOCKS = 12;
  * Housing density of a block: high near one of the district's neighbourhood centres (one per
  * district at scale 1, more in a larger city), low elsewhere but never zero.
  */
-function neighbourhoodDensity(layout: Layout, blocks: Blocks, district: District, rng: Random): (block: number) => number {
+function neighbourhoodDensity(
+  layout: Layout,
+  blocks: Blocks,
+  district: District,
+  rng: Random,
+): (block: number) => number {
   const rect = layout.districts.find((r) => r.district === district)!;
   const centres = Array.from({ length: Math.max(1, Math.round(Math.sqrt(layout.scale))) }, () => [
     rng.range(rect.i0 + 0.2 * (rect.i1 - rect.i0), rect.i1 - 0.2 * (rect.i1 - rect.i0)),
@@ -94,7 +104,8 @@ function neighbourhoodDensity(layout: Layout, blocks: Blocks, district: District
     const i = block % blocks.cells;
     const j = Math.floor(block / blocks.cells);
     let near = 0;
-    for (const [ci, cj] of centres) near = Math.max(near, Math.exp(-((i - ci) ** 2 + (j - cj) ** 2) / NEIGHBOURHOOD_BLOCKS ** 2));
+    for (const [ci, cj] of centres)
+      near = Math.max(near, Math.exp(-((i - ci) ** 2 + (j - cj) ** 2) / NEIGHBOURHOOD_BLOCKS ** 2));
     return 0.08 + near;
   };
 }
@@ -108,7 +119,10 @@ function weightedSample(items: number[], count: number, weight: (item: number) =
 
 function apportionResidents(figures: Figures, count: number, rng: Random): { households: number; residents: number }[] {
   const jsdResidents = Math.round(figures.jiangshandingHouseholds * RESIDENTS_PER_HOUSEHOLD);
-  const raw = Array.from({ length: count - 1 }, () => ({ households: Math.round(Math.exp(rng.range(Math.log(350), Math.log(2600)))), ratio: rng.range(2.3, 2.95) }));
+  const raw = Array.from({ length: count - 1 }, () => ({
+    households: Math.round(Math.exp(rng.range(Math.log(350), Math.log(2600)))),
+    ratio: rng.range(2.3, 2.95),
+  }));
   const rawResidents = raw.reduce((s, r) => s + r.households * r.ratio, 0);
   const k = (figures.residents - jsdResidents) / rawResidents;
   const out = raw.map((r) => {
@@ -124,7 +138,15 @@ function apportionResidents(figures: Figures, count: number, rng: Random): { hou
   return [{ households: figures.jiangshandingHouseholds, residents: jsdResidents }, ...out];
 }
 
-function buildFootprint(grid: Grid, net: RoadNetwork, streets: StreetIndex, i: number, j: number, name: Name, rng: Random) {
+function buildFootprint(
+  grid: Grid,
+  net: RoadNetwork,
+  streets: StreetIndex,
+  i: number,
+  j: number,
+  name: Name,
+  rng: Random,
+) {
   const a0 = rng.range(0.14, 0.24);
   const a1 = rng.range(0.76, 0.86);
   const b0 = rng.range(0.22, 0.3);
@@ -158,6 +180,11 @@ function buildFootprint(grid: Grid, net: RoadNetwork, streets: StreetIndex, i: n
   const street = net.split(south, edge.from === nodeAt(grid, i, j) ? gate : 1 - gate);
   const drop = blockPoint(grid, i, j, gate, b0 - 0.05);
   const dropNode = net.addNode(drop[0], drop[1]);
-  net.addEdge(street, dropNode, { cls: 'service', name: { zh: `${name.zh}进出道路`, en: `${name.en} access road` }, oneway: false, speed: SPEED_KMH.service });
+  net.addEdge(street, dropNode, {
+    cls: 'service',
+    name: { zh: `${name.zh}进出道路`, en: `${name.en} access road` },
+    oneway: false,
+    speed: SPEED_KMH.service,
+  });
   return { ring: ring.map(([a, b]) => blockPoint(grid, i, j, a, b)), drop };
 }

@@ -118,12 +118,7 @@ export interface EnterpriseProps extends SiteBase {
   key: boolean;
 }
 export type SiteProps =
-  | TestingSiteProps
-  | MobileTestingProps
-  | CheckpointProps
-  | QuarantineSiteProps
-  | DepotProps
-  | EnterpriseProps;
+  TestingSiteProps | MobileTestingProps | CheckpointProps | QuarantineSiteProps | DepotProps | EnterpriseProps;
 
 export type ZoneLevel = 'lockdown' | 'control' | 'precaution';
 export type ZoneStatus = 'active' | 'lifted';

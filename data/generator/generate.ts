@@ -60,19 +60,25 @@ export function generate({ seed = DEFAULT_SEED, scale = 1 }: GenerateOptions = {
   const districts = [District.Xiaohai, District.Zhongxing, District.Xinkai, District.Zhuhang, District.Laohonggang];
   return {
     districts: collection(
-      districts.map((d) => polygon<DistrictProps>(
-        {
-          id: DISTRICTS[d].id,
-          name_zh: DISTRICTS[d].zh,
-          name_en: DISTRICTS[d].en,
-          residents: compounds.filter((c) => c.district === d).reduce((s, c) => s + c.residents, 0),
-          synthetic: true,
-        },
-        [districtRing(layout, d)],
-      )),
+      districts.map((d) =>
+        polygon<DistrictProps>(
+          {
+            id: DISTRICTS[d].id,
+            name_zh: DISTRICTS[d].zh,
+            name_en: DISTRICTS[d].en,
+            residents: compounds.filter((c) => c.district === d).reduce((s, c) => s + c.residents, 0),
+            synthetic: true,
+          },
+          [districtRing(layout, d)],
+        ),
+      ),
     ),
     water: collection(
-      water.map((w) => polygon<WaterProps>({ id: w.id, kind: w.kind, name_zh: w.name.zh, name_en: w.name.en, synthetic: true }, [w.ring])),
+      water.map((w) =>
+        polygon<WaterProps>({ id: w.id, kind: w.kind, name_zh: w.name.zh, name_en: w.name.en, synthetic: true }, [
+          w.ring,
+        ]),
+      ),
     ),
     roads: collection(roadFeatures(net)),
     compounds: collection(compounds.map((c, k) => compoundFeature(c, id('cmp', k, compounds.length, 4)))),
@@ -100,8 +106,19 @@ function roadFeatures(net: RoadNetwork): Feature<{ type: 'LineString'; coordinat
   const live = net.edges.filter((e) => e.alive);
   return live.map((e, k) => ({
     type: 'Feature',
-    properties: { id: id('road', k, live.length, 5), class: e.cls, name_zh: e.name.zh, name_en: e.name.en, oneway: e.oneway, speed_kmh: e.speed, synthetic: true },
-    geometry: { type: 'LineString', coordinates: [toLngLat(net.xs[e.from], net.ys[e.from]), toLngLat(net.xs[e.to], net.ys[e.to])] },
+    properties: {
+      id: id('road', k, live.length, 5),
+      class: e.cls,
+      name_zh: e.name.zh,
+      name_en: e.name.en,
+      oneway: e.oneway,
+      speed_kmh: e.speed,
+      synthetic: true,
+    },
+    geometry: {
+      type: 'LineString',
+      coordinates: [toLngLat(net.xs[e.from], net.ys[e.from]), toLngLat(net.xs[e.to], net.ys[e.to])],
+    },
   }));
 }
 
@@ -138,17 +155,39 @@ function siteFeatures(sites: Site[]): Feature<Point, SiteProps>[] {
     const k = seen.get(s.kind) ?? 0;
     seen.set(s.kind, k + 1);
     const [prefix, width] = SITE_PREFIX[s.kind];
-    const base = { id: id(prefix, k, totals.get(s.kind)!, width), kind: s.kind, name_zh: s.name.zh, name_en: s.name.en, district: DISTRICTS[s.district].id };
+    const base = {
+      id: id(prefix, k, totals.get(s.kind)!, width),
+      kind: s.kind,
+      name_zh: s.name.zh,
+      name_en: s.name.en,
+      district: DISTRICTS[s.district].id,
+    };
     let properties: SiteProps;
     switch (s.kind) {
       case 'testing_site':
-        properties = { ...base, kind: s.kind, capacity_per_hour: s.capacity, opens: s.opens, closes: s.closes, status: s.status, queue_length: s.queue, synthetic: true };
+        properties = {
+          ...base,
+          kind: s.kind,
+          capacity_per_hour: s.capacity,
+          opens: s.opens,
+          closes: s.closes,
+          status: s.status,
+          queue_length: s.queue,
+          synthetic: true,
+        };
         break;
       case 'mobile_testing':
         properties = { ...base, kind: s.kind, capacity_per_hour: s.capacity, synthetic: true };
         break;
       case 'checkpoint':
-        properties = { ...base, kind: s.kind, state: s.state, road: s.road, pass_required: s.state === 'restricted', synthetic: true };
+        properties = {
+          ...base,
+          kind: s.kind,
+          state: s.state,
+          road: s.road,
+          pass_required: s.state === 'restricted',
+          synthetic: true,
+        };
         break;
       case 'quarantine_site':
         properties = {

@@ -12,7 +12,11 @@ const args = parseArgs(process.argv.slice(2));
 const scale = Number(args.scale ?? '1');
 const seed = args.seed ?? DEFAULT_SEED;
 const here = dirname(fileURLToPath(import.meta.url));
-const out = args.out ? resolve(args.out) : scale === 1 ? join(here, '..', 'nantong') : join(here, '..', 'out', `scale-${scale}`);
+const out = args.out
+  ? resolve(args.out)
+  : scale === 1
+    ? join(here, '..', 'nantong')
+    : join(here, '..', 'out', `scale-${scale}`);
 
 const t0 = performance.now();
 const data = generate({ seed, scale });

@@ -22,8 +22,12 @@ export interface Exit {
 
 export function buildMotorways(layout: Layout, grid: Grid, net: RoadNetwork, streets: StreetIndex): Exit[] {
   const exits: Exit[] = [];
-  layout.nsMotorways.forEach((c, k) => exits.push(...buildMotorway(layout, grid, net, streets, 'ns', c, expresswayName(NS_EXPRESSWAYS, k))));
-  layout.ewMotorways.forEach((r, k) => exits.push(...buildMotorway(layout, grid, net, streets, 'ew', r, expresswayName(EW_EXPRESSWAYS, k))));
+  layout.nsMotorways.forEach((c, k) =>
+    exits.push(...buildMotorway(layout, grid, net, streets, 'ns', c, expresswayName(NS_EXPRESSWAYS, k))),
+  );
+  layout.ewMotorways.forEach((r, k) =>
+    exits.push(...buildMotorway(layout, grid, net, streets, 'ew', r, expresswayName(EW_EXPRESSWAYS, k))),
+  );
   return exits;
 }
 
@@ -34,7 +38,15 @@ export function buildMotorways(layout: Layout, grid: Grid, net: RoadNetwork, str
  * ends the carriageways turn into each other through the plaza, so the graph stays strongly
  * connected.
  */
-function buildMotorway(layout: Layout, grid: Grid, net: RoadNetwork, streets: StreetIndex, axis: 'ns' | 'ew', corridor: number, name: Name): Exit[] {
+function buildMotorway(
+  layout: Layout,
+  grid: Grid,
+  net: RoadNetwork,
+  streets: StreetIndex,
+  axis: 'ns' | 'ew',
+  corridor: number,
+  name: Name,
+): Exit[] {
   const ns = axis === 'ns';
   const block = (k: number): [number, number] => (ns ? [corridor, k] : [k, corridor]);
   const run = longestLandRun(layout.cells, (k) => blockOnLand(layout, grid, ...block(k)));
@@ -56,7 +68,11 @@ function buildMotorway(layout: Layout, grid: Grid, net: RoadNetwork, streets: St
 
   const forwardAt = (t: number) => node(across + side * CARRIAGEWAY_M, t);
   const backwardAt = (t: number) => node(across - side * CARRIAGEWAY_M, t);
-  const stations = [tStart + RAMP_M, ...exitLines.flatMap((k) => [k * SPACING_M - RAMP_M, k * SPACING_M + RAMP_M]), tEnd - RAMP_M];
+  const stations = [
+    tStart + RAMP_M,
+    ...exitLines.flatMap((k) => [k * SPACING_M - RAMP_M, k * SPACING_M + RAMP_M]),
+    tEnd - RAMP_M,
+  ];
   const forward = stations.map(forwardAt);
   const backward = stations.map(backwardAt);
   const main = { cls: 'motorway' as const, name, oneway: true, speed: SPEED_KMH.motorway };

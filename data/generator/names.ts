@@ -17,36 +17,108 @@ export const DISTRICTS: Record<District, { id: DistrictId; zh: string; en: strin
 
 /** Invented name stems (Chinese, pinyin) for compounds, streets, hotels and firms. */
 const STEMS: readonly [string, string][] = [
-  ['星湖', 'Xinghu'], ['东方', 'Dongfang'], ['金港', 'Jingang'], ['银河', 'Yinhe'], ['紫薇', 'Ziwei'],
-  ['锦绣', 'Jinxiu'], ['海棠', 'Haitang'], ['翠竹', 'Cuizhu'], ['明珠', 'Mingzhu'], ['阳光', 'Yangguang'],
-  ['滨江', 'Binjiang'], ['望江', 'Wangjiang'], ['观澜', 'Guanlan'], ['通盛', 'Tongsheng'], ['中央', 'Zhongyang'],
-  ['新城', 'Xincheng'], ['和平', 'Heping'], ['幸福', 'Xingfu'], ['长青', 'Changqing'], ['百合', 'Baihe'],
-  ['枫林', 'Fenglin'], ['春晖', 'Chunhui'], ['秋实', 'Qiushi'], ['文峰', 'Wenfeng'], ['景瑞', 'Jingrui'],
-  ['嘉禾', 'Jiahe'], ['瑞丰', 'Ruifeng'], ['兴业', 'Xingye'], ['振兴', 'Zhenxing'], ['丰乐', 'Fengle'],
-  ['安居', 'Anju'], ['宏达', 'Hongda'], ['鸿福', 'Hongfu'], ['怡景', 'Yijing'], ['雅居', 'Yaju'],
-  ['碧水', 'Bishui'], ['青枫', 'Qingfeng'], ['绿洲', 'Lvzhou'], ['江畔', 'Jiangpan'], ['海晏', 'Haiyan'],
-  ['蓝湾', 'Lanwan'], ['金桂', 'Jingui'], ['玉兰', 'Yulan'], ['丽景', 'Lijing'], ['御景', 'Yujing'],
-  ['世纪', 'Shiji'], ['未来', 'Weilai'], ['朝阳', 'Chaoyang'], ['新港', 'Xingang'], ['恒盛', 'Hengsheng'],
-  ['通达', 'Tongda'], ['竹林', 'Zhulin'], ['梧桐', 'Wutong'], ['香樟', 'Xiangzhang'], ['启航', 'Qihang'],
-  ['海德', 'Haide'], ['天成', 'Tiancheng'], ['润泽', 'Runze'], ['如意', 'Ruyi'], ['吉祥', 'Jixiang'],
-  ['富民', 'Fumin'], ['建设', 'Jianshe'], ['繁华', 'Fanhua'], ['鹏程', 'Pengcheng'],
+  ['星湖', 'Xinghu'],
+  ['东方', 'Dongfang'],
+  ['金港', 'Jingang'],
+  ['银河', 'Yinhe'],
+  ['紫薇', 'Ziwei'],
+  ['锦绣', 'Jinxiu'],
+  ['海棠', 'Haitang'],
+  ['翠竹', 'Cuizhu'],
+  ['明珠', 'Mingzhu'],
+  ['阳光', 'Yangguang'],
+  ['滨江', 'Binjiang'],
+  ['望江', 'Wangjiang'],
+  ['观澜', 'Guanlan'],
+  ['通盛', 'Tongsheng'],
+  ['中央', 'Zhongyang'],
+  ['新城', 'Xincheng'],
+  ['和平', 'Heping'],
+  ['幸福', 'Xingfu'],
+  ['长青', 'Changqing'],
+  ['百合', 'Baihe'],
+  ['枫林', 'Fenglin'],
+  ['春晖', 'Chunhui'],
+  ['秋实', 'Qiushi'],
+  ['文峰', 'Wenfeng'],
+  ['景瑞', 'Jingrui'],
+  ['嘉禾', 'Jiahe'],
+  ['瑞丰', 'Ruifeng'],
+  ['兴业', 'Xingye'],
+  ['振兴', 'Zhenxing'],
+  ['丰乐', 'Fengle'],
+  ['安居', 'Anju'],
+  ['宏达', 'Hongda'],
+  ['鸿福', 'Hongfu'],
+  ['怡景', 'Yijing'],
+  ['雅居', 'Yaju'],
+  ['碧水', 'Bishui'],
+  ['青枫', 'Qingfeng'],
+  ['绿洲', 'Lvzhou'],
+  ['江畔', 'Jiangpan'],
+  ['海晏', 'Haiyan'],
+  ['蓝湾', 'Lanwan'],
+  ['金桂', 'Jingui'],
+  ['玉兰', 'Yulan'],
+  ['丽景', 'Lijing'],
+  ['御景', 'Yujing'],
+  ['世纪', 'Shiji'],
+  ['未来', 'Weilai'],
+  ['朝阳', 'Chaoyang'],
+  ['新港', 'Xingang'],
+  ['恒盛', 'Hengsheng'],
+  ['通达', 'Tongda'],
+  ['竹林', 'Zhulin'],
+  ['梧桐', 'Wutong'],
+  ['香樟', 'Xiangzhang'],
+  ['启航', 'Qihang'],
+  ['海德', 'Haide'],
+  ['天成', 'Tiancheng'],
+  ['润泽', 'Runze'],
+  ['如意', 'Ruyi'],
+  ['吉祥', 'Jixiang'],
+  ['富民', 'Fumin'],
+  ['建设', 'Jianshe'],
+  ['繁华', 'Fanhua'],
+  ['鹏程', 'Pengcheng'],
 ];
 
 const COMPOUND_SUFFIXES: readonly [string, string][] = [
-  ['花园', 'Garden'], ['家园', 'Jiayuan'], ['新村', 'New Village'], ['苑', 'Court'], ['公寓', 'Apartments'],
-  ['华庭', 'Huating'], ['雅苑', 'Yayuan'], ['小区', 'Estate'], ['城', 'City'], ['湾', 'Bay'],
-  ['府', 'Residence'], ['里', 'Li'],
+  ['花园', 'Garden'],
+  ['家园', 'Jiayuan'],
+  ['新村', 'New Village'],
+  ['苑', 'Court'],
+  ['公寓', 'Apartments'],
+  ['华庭', 'Huating'],
+  ['雅苑', 'Yayuan'],
+  ['小区', 'Estate'],
+  ['城', 'City'],
+  ['湾', 'Bay'],
+  ['府', 'Residence'],
+  ['里', 'Li'],
 ];
 
 const HOTEL_SUFFIXES: readonly [string, string][] = [
-  ['商务酒店', 'Business Hotel'], ['大酒店', 'Grand Hotel'], ['宾馆', 'Guesthouse'], ['假日酒店', 'Holiday Hotel'],
-  ['精品酒店', 'Boutique Hotel'], ['快捷酒店', 'Express Hotel'],
+  ['商务酒店', 'Business Hotel'],
+  ['大酒店', 'Grand Hotel'],
+  ['宾馆', 'Guesthouse'],
+  ['假日酒店', 'Holiday Hotel'],
+  ['精品酒店', 'Boutique Hotel'],
+  ['快捷酒店', 'Express Hotel'],
 ];
 
 const INDUSTRIES: readonly [string, string][] = [
-  ['精密机械', 'Precision Machinery'], ['电子科技', 'Electronics'], ['新材料', 'New Materials'],
-  ['生物医药', 'Biopharma'], ['港口物流', 'Port Logistics'], ['化工', 'Chemicals'], ['纺织', 'Textiles'],
-  ['船舶重工', 'Shipbuilding'], ['汽车零部件', 'Auto Parts'], ['食品', 'Foods'], ['能源装备', 'Energy Equipment'],
+  ['精密机械', 'Precision Machinery'],
+  ['电子科技', 'Electronics'],
+  ['新材料', 'New Materials'],
+  ['生物医药', 'Biopharma'],
+  ['港口物流', 'Port Logistics'],
+  ['化工', 'Chemicals'],
+  ['纺织', 'Textiles'],
+  ['船舶重工', 'Shipbuilding'],
+  ['汽车零部件', 'Auto Parts'],
+  ['食品', 'Foods'],
+  ['能源装备', 'Energy Equipment'],
   ['智能制造', 'Smart Manufacturing'],
 ];
 
@@ -120,7 +192,10 @@ export function enterpriseNames(rng: Random): NameSource {
   return new NameSource(
     rng,
     INDUSTRIES,
-    (b, r) => ({ zh: b.zh.replace('有限公司', `${zhNumber(r + 1)}厂有限公司`), en: b.en.replace(' Co., Ltd.', ` Plant ${r + 1} Co., Ltd.`) }),
+    (b, r) => ({
+      zh: b.zh.replace('有限公司', `${zhNumber(r + 1)}厂有限公司`),
+      en: b.en.replace(' Co., Ltd.', ` Plant ${r + 1} Co., Ltd.`),
+    }),
     ([s, se], [x, xe]) => ({ zh: `南通${s}${x}有限公司`, en: `Nantong ${se} ${xe} Co., Ltd.` }),
   );
 }
@@ -129,7 +204,12 @@ export function enterpriseNames(rng: Random): NameSource {
  * Street names: one per grid line, the suffix after the road's rank.
  * North-south and east-west lines draw from disjoint halves of the stems.
  */
-export function streetName(stemOrder: readonly number[], vertical: boolean, line: number, rank: 'avenue' | 'road' | 'street'): Name {
+export function streetName(
+  stemOrder: readonly number[],
+  vertical: boolean,
+  line: number,
+  rank: 'avenue' | 'road' | 'street',
+): Name {
   const half = Math.floor(STEMS.length / 2);
   const slot = (vertical ? 0 : half) + (line % half);
   const round = Math.floor(line / half);
@@ -143,11 +223,6 @@ export function streetName(stemOrder: readonly number[], vertical: boolean, line
 
 export function stemOrder(rng: Random): number[] {
   return rng.shuffle(STEMS.map((_, i) => i));
-}
-
-export function stemAt(index: number): Name {
-  const [zh, en] = STEMS[index % STEMS.length];
-  return { zh, en };
 }
 
 /** Expressways crossing the plan; the first of each direction is the one of the report's area. */

@@ -38,7 +38,10 @@ export class RoadNetwork {
   split(id: number, t: number): number {
     const e = this.edges[id];
     if (!e.alive) throw new Error(`cannot split pruned edge ${id}`);
-    const node = this.addNode(this.xs[e.from] + (this.xs[e.to] - this.xs[e.from]) * t, this.ys[e.from] + (this.ys[e.to] - this.ys[e.from]) * t);
+    const node = this.addNode(
+      this.xs[e.from] + (this.xs[e.to] - this.xs[e.from]) * t,
+      this.ys[e.from] + (this.ys[e.to] - this.ys[e.from]) * t,
+    );
     const { cls, name, oneway, speed } = e;
     this.addEdge(node, e.to, { cls, name, oneway, speed });
     e.to = node;
@@ -67,7 +70,8 @@ export class RoadNetwork {
     }
     const component = stronglyConnectedComponents(n, degree, adjacency);
     const sizes = new Map<number, number>();
-    for (let v = 0; v < n; v++) if (degree[v + 1] > degree[v]) sizes.set(component[v], (sizes.get(component[v]) ?? 0) + 1);
+    for (let v = 0; v < n; v++)
+      if (degree[v + 1] > degree[v]) sizes.set(component[v], (sizes.get(component[v]) ?? 0) + 1);
     let best = -1;
     let bestSize = 0;
     for (const [c, s] of sizes) {

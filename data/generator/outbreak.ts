@@ -33,7 +33,8 @@ const LIFTED = 3;
 export function chooseOutbreak(layout: Layout, blocks: Blocks, rng: Random): Outbreak {
   const xiaohai = layout.districts.find((d) => d.district === District.Xiaohai)!;
   const anchors: [number, number][] = [];
-  for (let j = xiaohai.j0 + 2; j + 7 < xiaohai.j1; j++) for (let i = xiaohai.i0 + 2; i + 8 < xiaohai.i1; i++) anchors.push([i, j]);
+  for (let j = xiaohai.j0 + 2; j + 7 < xiaohai.j1; j++)
+    for (let i = xiaohai.i0 + 2; i + 8 < xiaohai.i1; i++) anchors.push([i, j]);
   rng.shuffle(anchors);
   for (const [ai, aj] of anchors) {
     const lockdown = PATTERN.map(([di, dj]) => blockIndex(blocks, ai + di, aj + dj));
@@ -45,7 +46,12 @@ export function chooseOutbreak(layout: Layout, blocks: Blocks, rng: Random): Out
   throw new Error('no room in Xiaohai for the outbreak zones');
 }
 
-function chooseLifted(blocks: Blocks, area: { i0: number; j0: number; i1: number; j1: number }, precaution: BlockRect, rng: Random): number[] | null {
+function chooseLifted(
+  blocks: Blocks,
+  area: { i0: number; j0: number; i1: number; j1: number },
+  precaution: BlockRect,
+  rng: Random,
+): number[] | null {
   const candidates: [number, number][] = [];
   for (let j = area.j0 + 1; j < area.j1 - 1; j++) {
     for (let i = area.i0 + 1; i < area.i1 - 1; i++) {

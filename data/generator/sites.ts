@@ -14,10 +14,23 @@ interface SiteBase {
   y: number;
 }
 export type Site =
-  | (SiteBase & { kind: 'testing_site'; capacity: number; opens: string; closes: string; status: 'open' | 'paused' | 'closed'; queue: number })
+  | (SiteBase & {
+      kind: 'testing_site';
+      capacity: number;
+      opens: string;
+      closes: string;
+      status: 'open' | 'paused' | 'closed';
+      queue: number;
+    })
   | (SiteBase & { kind: 'mobile_testing'; capacity: number })
   | (SiteBase & { kind: 'checkpoint'; state: 'open' | 'restricted' | 'closed'; road: string })
-  | (SiteBase & { kind: 'quarantine_site'; roomsTotal: number; roomsReady: number; roomsOccupied: number; siteType: 'hotel' | 'converted_apartment' })
+  | (SiteBase & {
+      kind: 'quarantine_site';
+      roomsTotal: number;
+      roomsReady: number;
+      roomsOccupied: number;
+      siteType: 'hotel' | 'converted_apartment';
+    })
   | (SiteBase & { kind: 'depot' })
   | (SiteBase & { kind: 'enterprise'; key: boolean });
 
@@ -62,14 +75,21 @@ class Placer {
         const j = cj + dj;
         if (i < 0 || j < 0 || i >= cells || j >= cells) continue;
         const b = blockIndex(this.blocks, i, j);
-        if (this.blocks.usable[b] && this.blocks.compound[b] < 0 && this.blocks.district[b] === compound.district) around.push(b);
+        if (this.blocks.usable[b] && this.blocks.compound[b] < 0 && this.blocks.district[b] === compound.district)
+          around.push(b);
       }
     }
     return around.length ? this.inBlock(this.rng.pick(around)) : this.inDistrict(compound.district);
   }
 
   private inBlock(b: number): { x: number; y: number } {
-    const [x, y] = blockPoint(this.grid, b % this.blocks.cells, Math.floor(b / this.blocks.cells), this.rng.range(0.2, 0.8), this.rng.range(0.2, 0.8));
+    const [x, y] = blockPoint(
+      this.grid,
+      b % this.blocks.cells,
+      Math.floor(b / this.blocks.cells),
+      this.rng.range(0.2, 0.8),
+      this.rng.range(0.2, 0.8),
+    );
     return { x, y };
   }
 }
@@ -83,9 +103,18 @@ class UniqueNames {
   }
 }
 
-export function buildSites(figures: Figures, grid: Grid, blocks: Blocks, compounds: Compound[], exits: Exit[], rng: Random): Site[] {
+export function buildSites(
+  figures: Figures,
+  grid: Grid,
+  blocks: Blocks,
+  compounds: Compound[],
+  exits: Exit[],
+  rng: Random,
+): Site[] {
   const place = new Placer(grid, blocks, rng.fork('place'));
-  const residentsBy = ALL_DISTRICTS.map((d) => compounds.filter((c) => c.district === d).reduce((s, c) => s + c.residents, 0));
+  const residentsBy = ALL_DISTRICTS.map((d) =>
+    compounds.filter((c) => c.district === d).reduce((s, c) => s + c.residents, 0),
+  );
   return [
     ...testingSites(figures, compounds, residentsBy, place, rng.fork('testing')),
     ...mobileTeams(figures, place, rng.fork('mobile')),
@@ -96,7 +125,13 @@ export function buildSites(figures: Figures, grid: Grid, blocks: Blocks, compoun
   ];
 }
 
-function testingSites(figures: Figures, compounds: Compound[], residentsBy: number[], place: Placer, rng: Random): Site[] {
+function testingSites(
+  figures: Figures,
+  compounds: Compound[],
+  residentsBy: number[],
+  place: Placer,
+  rng: Random,
+): Site[] {
   const names = new UniqueNames();
   const perDistrict = apportion(figures.testingSites, residentsBy);
   return ALL_DISTRICTS.flatMap((d, k) => {
@@ -133,7 +168,19 @@ function mobileTeams(figures: Figures, place: Placer, rng: Random): Site[] {
 }
 
 function checkpoints(exits: Exit[], rng: Random): Site[] {
-  const states: ('open' | 'restricted' | 'closed')[] = exits.map((_, k) => (k === 0 ? 'restricted' : k === 1 ? 'closed' : k === 2 ? 'open' : rng.chance(0.5) ? 'restricted' : rng.chance(0.5) ? 'closed' : 'open'));
+  const states: ('open' | 'restricted' | 'closed')[] = exits.map((_, k) =>
+    k === 0
+      ? 'restricted'
+      : k === 1
+        ? 'closed'
+        : k === 2
+          ? 'open'
+          : rng.chance(0.5)
+            ? 'restricted'
+            : rng.chance(0.5)
+              ? 'closed'
+              : 'open',
+  );
   rng.shuffle(states);
   return exits.map((e, k): Site => ({
     kind: 'checkpoint',
@@ -149,8 +196,14 @@ function checkpoints(exits: Exit[], rng: Random): Site[] {
 function quarantineSites(figures: Figures, residentsBy: number[], place: Placer, rng: Random): Site[] {
   const apartments = figures.convertedApartments;
   const hotels = figures.quarantineSites - apartments;
-  const apartmentRooms = apportion(figures.convertedRooms, Array.from({ length: apartments }, () => rng.range(60, 130)));
-  const hotelRooms = apportion(figures.quarantineRooms - figures.convertedRooms, Array.from({ length: hotels }, () => rng.range(30, 90)));
+  const apartmentRooms = apportion(
+    figures.convertedRooms,
+    Array.from({ length: apartments }, () => rng.range(60, 130)),
+  );
+  const hotelRooms = apportion(
+    figures.quarantineRooms - figures.convertedRooms,
+    Array.from({ length: hotels }, () => rng.range(30, 90)),
+  );
   const hotelName = hotelNames(rng.fork('names'), [HANTING_YOUJIA.zh]);
   const where = (): District => {
     const total = residentsBy.reduce((s, r) => s + r, 0);
@@ -177,7 +230,10 @@ function quarantineSites(figures: Figures, residentsBy: number[], place: Placer,
     site(
       k < CONVERTED_APARTMENTS.length
         ? CONVERTED_APARTMENTS[k]
-        : { zh: `开发区国有公寓${zhNumber(k - CONVERTED_APARTMENTS.length + 1)}号楼`, en: `ETDZ state-owned apartments, building ${k - CONVERTED_APARTMENTS.length + 1}` },
+        : {
+            zh: `开发区国有公寓${zhNumber(k - CONVERTED_APARTMENTS.length + 1)}号楼`,
+            en: `ETDZ state-owned apartments, building ${k - CONVERTED_APARTMENTS.length + 1}`,
+          },
       rooms,
       'converted_apartment',
     ),
@@ -192,7 +248,8 @@ function depots(figures: Figures, place: Placer): Site[] {
     const n = (count.get(district) ?? 0) + 1;
     count.set(district, n);
     const d = DISTRICTS[district];
-    const name = k === 0 ? DASEN_LOGISTICS : { zh: `${d.zh}保供物资点${zhNumber(n)}号`, en: `${d.en} supply depot ${n}` };
+    const name =
+      k === 0 ? DASEN_LOGISTICS : { zh: `${d.zh}保供物资点${zhNumber(n)}号`, en: `${d.en} supply depot ${n}` };
     return { kind: 'depot', name, district, ...place.inDistrict(district) };
   });
 }
@@ -202,10 +259,20 @@ const OTHER_ENTERPRISE_WEIGHTS = [0.15, 0.25, 0.33, 0.27];
 
 function enterprises(figures: Figures, place: Placer, rng: Random): Site[] {
   const names = enterpriseNames(rng.fork('names'));
-  const lhgKey = new Set(rng.shuffle(Array.from({ length: figures.laohonggangEnterprises }, (_, k) => k)).slice(0, figures.laohonggangKeyEnterprises));
+  const lhgKey = new Set(
+    rng
+      .shuffle(Array.from({ length: figures.laohonggangEnterprises }, (_, k) => k))
+      .slice(0, figures.laohonggangKeyEnterprises),
+  );
   const out: Site[] = [];
   for (let k = 0; k < figures.laohonggangEnterprises; k++) {
-    out.push({ kind: 'enterprise', name: names.take(), district: District.Laohonggang, ...place.inDistrict(District.Laohonggang), key: lhgKey.has(k) });
+    out.push({
+      kind: 'enterprise',
+      name: names.take(),
+      district: District.Laohonggang,
+      ...place.inDistrict(District.Laohonggang),
+      key: lhgKey.has(k),
+    });
   }
   const others = ALL_DISTRICTS.filter((d) => d !== District.Laohonggang);
   const keyBy = apportion(figures.keyEnterprises - figures.laohonggangKeyEnterprises, OTHER_ENTERPRISE_WEIGHTS);

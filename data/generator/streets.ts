@@ -41,7 +41,8 @@ export interface StreetIndex {
 export function buildStreets(layout: Layout, grid: Grid, net: RoadNetwork, stems: readonly number[]): StreetIndex {
   const { lines } = grid;
   for (let n = 0; n < lines * lines; n++) net.addNode(grid.xs[n], grid.ys[n]);
-  const rank = (cls: RoadClass) => (cls === 'trunk' || cls === 'primary' ? 'avenue' : cls === 'residential' ? 'street' : 'road');
+  const rank = (cls: RoadClass) =>
+    cls === 'trunk' || cls === 'primary' ? 'avenue' : cls === 'residential' ? 'street' : 'road';
   const names = {
     vertical: Array.from({ length: lines }, (_, k) => streetName(stems, true, k, rank(lineClass(k)))),
     horizontal: Array.from({ length: lines }, (_, k) => streetName(stems, false, k, rank(lineClass(k)))),

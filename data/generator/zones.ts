@@ -25,19 +25,43 @@ const REVIEW_DAYS: Record<ZoneLevel, number> = { lockdown: 14, control: 7, preca
 /** A lockdown covers the compound's block short of the streets around it. */
 const LOCKDOWN_INSET = 0.06;
 
-const day = (month: number, date: number) => `2022-${String(month).padStart(2, '0')}-${String(date).padStart(2, '0')}T00:00:00+08:00`;
+const day = (month: number, date: number) =>
+  `2022-${String(month).padStart(2, '0')}-${String(date).padStart(2, '0')}T00:00:00+08:00`;
 
 /**
  * The zones on 12 April 2022. Active zones were set recently enough that their review period has
  * not run out; lifted ones ran theirs out before 12 April. Zones never overlap: a control zone is
  * a ring around its lockdown zone and a precaution zone has a hole for each zone inside it.
  */
-export function buildZones(figures: Figures, grid: Grid, blocks: Blocks, compounds: Compound[], outbreak: Outbreak, rng: Random): Zone[] {
+export function buildZones(
+  figures: Figures,
+  grid: Grid,
+  blocks: Blocks,
+  compounds: Compound[],
+  outbreak: Outbreak,
+  rng: Random,
+): Zone[] {
   const geo = new ZoneGeometry(grid, blocks.cells);
   const compoundAt = (b: number) => compounds[blocks.compound[b]];
   const zones: Zone[] = [];
-  const zone = (name: Name, level: ZoneLevel, status: ZoneStatus, effectiveFrom: string, centre: number, rings: Ring[], reviewDays = REVIEW_DAYS[level]) =>
-    zones.push({ name, level, status, effectiveFrom, reviewDays, district: blocks.district[centre] as District, rings });
+  const zone = (
+    name: Name,
+    level: ZoneLevel,
+    status: ZoneStatus,
+    effectiveFrom: string,
+    centre: number,
+    rings: Ring[],
+    reviewDays = REVIEW_DAYS[level],
+  ) =>
+    zones.push({
+      name,
+      level,
+      status,
+      effectiveFrom,
+      reviewDays,
+      district: blocks.district[centre] as District,
+      rings,
+    });
   const named = (c: Compound, zh: string, en: string): Name => ({ zh: `${c.name.zh}${zh}`, en: `${c.name.en} ${en}` });
 
   // The report: Jiangshanding sealed since 4 April, other Xiaohai compounds since, control rings around them.
@@ -45,19 +69,30 @@ export function buildZones(figures: Figures, grid: Grid, blocks: Blocks, compoun
     const c = compoundAt(b);
     const date = k === 0 ? 4 : rng.int(6, 10);
     zone(named(c, '封控区', 'lockdown zone'), 'lockdown', 'active', day(4, date), b, [geo.lockdown(b)]);
-    zone(named(c, '周边管控区', 'control zone'), 'control', 'active', day(4, Math.max(6, date)), b, [geo.square(b, 1), geo.reversed(geo.lockdown(b))]);
+    zone(named(c, '周边管控区', 'control zone'), 'control', 'active', day(4, Math.max(6, date)), b, [
+      geo.square(b, 1),
+      geo.reversed(geo.lockdown(b)),
+    ]);
   });
   const p = outbreak.precaution;
   const centre = blockIndex(blocks, Math.floor((p.i0 + p.i1) / 2), Math.floor((p.j0 + p.j1) / 2));
-  zone({ zh: '小海街道北门防范区', en: 'Xiaohai north gate precaution zone' }, 'precaution', 'active', day(4, 7), centre, [
-    geo.rect(p),
-    ...outbreak.lockdown.map((b) => geo.reversed(geo.square(b, 1))),
-  ]);
+  zone(
+    { zh: '小海街道北门防范区', en: 'Xiaohai north gate precaution zone' },
+    'precaution',
+    'active',
+    day(4, 7),
+    centre,
+    [geo.rect(p), ...outbreak.lockdown.map((b) => geo.reversed(geo.square(b, 1)))],
+  );
   outbreak.lifted.forEach((b, k) => {
     const c = compoundAt(b);
     const date = day(3, rng.int(22, 28));
     zone(named(c, '封控区', 'lockdown zone'), 'lockdown', 'lifted', date, b, [geo.lockdown(b)]);
-    if (k === 0) zone(named(c, '周边管控区', 'control zone'), 'control', 'lifted', date, b, [geo.square(b, 1), geo.reversed(geo.lockdown(b))]);
+    if (k === 0)
+      zone(named(c, '周边管控区', 'control zone'), 'control', 'lifted', date, b, [
+        geo.square(b, 1),
+        geo.reversed(geo.lockdown(b)),
+      ]);
   });
 
   addClusters(figures, zones, geo, blocks, compounds, outbreak, rng, zone);
@@ -76,9 +111,17 @@ function addClusters(
   compounds: Compound[],
   outbreak: Outbreak,
   rng: Random,
-  zone: (name: Name, level: ZoneLevel, status: ZoneStatus, effectiveFrom: string, centre: number, rings: Ring[]) => void,
+  zone: (
+    name: Name,
+    level: ZoneLevel,
+    status: ZoneStatus,
+    effectiveFrom: string,
+    centre: number,
+    rings: Ring[],
+  ) => void,
 ) {
-  const have = (level: ZoneLevel, status: ZoneStatus) => zones.filter((z) => z.level === level && z.status === status).length;
+  const have = (level: ZoneLevel, status: ZoneStatus) =>
+    zones.filter((z) => z.level === level && z.status === status).length;
   let controls = figures.zones.control - have('control', 'active');
   let precautions = figures.zones.precaution - have('precaution', 'active');
   const lockdowns = figures.zones.lockdown - have('lockdown', 'active');
@@ -100,7 +143,9 @@ function addClusters(
   };
   const p = outbreak.precaution;
   claim(p.i0, p.j0, p.i1, p.j1);
-  outbreak.lifted.forEach((b) => claim((b % cells) - 1, Math.floor(b / cells) - 1, (b % cells) + 1, Math.floor(b / cells) + 1));
+  outbreak.lifted.forEach((b) =>
+    claim((b % cells) - 1, Math.floor(b / cells) - 1, (b % cells) + 1, Math.floor(b / cells) + 1),
+  );
 
   const byCompound = rng.shuffle(compounds.map((c) => c.block));
   const rest: number[] = [];
@@ -110,7 +155,8 @@ function addClusters(
     const ci = b % cells;
     const cj = Math.floor(b / cells);
     if (ci - r < 0 || cj - r < 0 || ci + r >= cells || cj + r >= cells) return false;
-    for (let j = cj - r; j <= cj + r; j++) for (let i = ci - r; i <= ci + r; i++) if (taken[j * cells + i] || !blocks.land[j * cells + i]) return false;
+    for (let j = cj - r; j <= cj + r; j++)
+      for (let i = ci - r; i <= ci + r; i++) if (taken[j * cells + i] || !blocks.land[j * cells + i]) return false;
     return true;
   };
   const radius = (c: (typeof clusters)[number]) => (c.control && c.precaution ? 2 : c.control || c.precaution ? 1 : 0);
@@ -145,10 +191,17 @@ function addClusters(
     }
     const date = day(4, rng.int(6, 11));
     zone(suffix('封控区', 'lockdown zone'), 'lockdown', 'active', date, b, [geo.lockdown(b)]);
-    if (c.control) zone(suffix('周边管控区', 'control zone'), 'control', 'active', date, b, [geo.square(b, 1), geo.reversed(geo.lockdown(b))]);
+    if (c.control)
+      zone(suffix('周边管控区', 'control zone'), 'control', 'active', date, b, [
+        geo.square(b, 1),
+        geo.reversed(geo.lockdown(b)),
+      ]);
     if (c.precaution) {
       const inner = c.control ? geo.square(b, 1) : geo.lockdown(b);
-      zone(suffix('周边防范区', 'precaution zone'), 'precaution', 'active', date, b, [geo.square(b, c.control ? 2 : 1), geo.reversed(inner)]);
+      zone(suffix('周边防范区', 'precaution zone'), 'precaution', 'active', date, b, [
+        geo.square(b, c.control ? 2 : 1),
+        geo.reversed(inner),
+      ]);
     }
   }
 }
@@ -165,7 +218,12 @@ class ZoneGeometry {
     const j = Math.floor(b / this.cells);
     const lo = LOCKDOWN_INSET;
     const hi = 1 - LOCKDOWN_INSET;
-    return [blockPoint(this.grid, i, j, lo, lo), blockPoint(this.grid, i, j, hi, lo), blockPoint(this.grid, i, j, hi, hi), blockPoint(this.grid, i, j, lo, hi)];
+    return [
+      blockPoint(this.grid, i, j, lo, lo),
+      blockPoint(this.grid, i, j, hi, lo),
+      blockPoint(this.grid, i, j, hi, hi),
+      blockPoint(this.grid, i, j, lo, hi),
+    ];
   }
 
   /** The blocks within `r` of block b, outlined along the streets. */

@@ -44,7 +44,9 @@ describe('the dataset file contract', () => {
       }
     }
     for (const s of data.sites.features) {
-      expect(Object.keys(s.properties).sort(), s.properties.id).toEqual([...SITE_COMMON, ...SITE_FIELDS[s.properties.kind]].sort());
+      expect(Object.keys(s.properties).sort(), s.properties.id).toEqual(
+        [...SITE_COMMON, ...SITE_FIELDS[s.properties.kind]].sort(),
+      );
     }
   });
 

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DATASET_FILES, type Dataset, type Feature, type LineString, type Position, type RoadProps } from '../../data/generator/contract.ts';
+import {
+  DATASET_FILES,
+  type Dataset,
+  type Feature,
+  type LineString,
+  type Position,
+  type RoadProps,
+} from '../../data/generator/contract.ts';
 
 export const COMMITTED_DIR = fileURLToPath(new URL('../../data/nantong/', import.meta.url));
 

@@ -16,7 +16,8 @@ describe('the generator', () => {
   });
 
   it('gives exactly the committed files (run `npm run data` after changing the generator)', () => {
-    for (const f of files) expect(first[f] === readFileSync(COMMITTED_DIR + DATASET_FILES[f], 'utf8'), DATASET_FILES[f]).toBe(true);
+    for (const f of files)
+      expect(first[f] === readFileSync(COMMITTED_DIR + DATASET_FILES[f], 'utf8'), DATASET_FILES[f]).toBe(true);
   });
 
   it('depends on the seed', () => {

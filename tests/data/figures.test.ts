@@ -5,7 +5,8 @@ import { loadCommitted } from './dataset.ts';
 // Every figure of the spring-2022 report (../shared/DOMAIN.md) the demo data must keep.
 const data = loadCommitted();
 const sites = data.sites.features.map((f) => f.properties);
-const ofKind = <K extends SiteProps['kind']>(kind: K) => sites.filter((s): s is Extract<SiteProps, { kind: K }> => s.kind === kind);
+const ofKind = <K extends SiteProps['kind']>(kind: K) =>
+  sites.filter((s): s is Extract<SiteProps, { kind: K }> => s.kind === kind);
 const compounds = data.compounds.features.map((f) => f.properties);
 const sum = (values: number[]) => values.reduce((s, v) => s + v, 0);
 
@@ -46,7 +47,11 @@ describe('the committed Nantong ETDZ dataset', () => {
   it('has Jiangshanding (江山鼎) in Xiaohai with 569 households', () => {
     const jsd = compounds.filter((c) => c.name_zh === '江山鼎');
     expect(jsd).toHaveLength(1);
-    expect(jsd[0]).toMatchObject<Partial<CompoundProps>>({ name_en: 'Jiangshanding', district: 'dst-xiaohai', households: 569 });
+    expect(jsd[0]).toMatchObject<Partial<CompoundProps>>({
+      name_en: 'Jiangshanding',
+      district: 'dst-xiaohai',
+      households: 569,
+    });
   });
 
   it('has unique compound names so residents can search for theirs', () => {
@@ -81,10 +86,17 @@ describe('the committed Nantong ETDZ dataset', () => {
     expect(sum(converted.map((q) => q.rooms_total))).toBe(885);
     // 8 state-owned apartment buildings plus the Tsinghua Tongfang apartments
     expect(converted).toHaveLength(9);
-    for (const name of ['Wuhu Jiayuan', 'Zhihuiyuan Neighbourhood Centre', 'Jinqiao Apartments', 'Tsinghua Tongfang Apartments']) {
+    for (const name of [
+      'Wuhu Jiayuan',
+      'Zhihuiyuan Neighbourhood Centre',
+      'Jinqiao Apartments',
+      'Tsinghua Tongfang Apartments',
+    ]) {
       expect(converted.map((q) => q.name_en)).toContain(name);
     }
-    expect(quarantine.find((q) => q.name_en === 'Hanting Youjia Hotel')).toMatchObject<Partial<QuarantineSiteProps>>({ site_type: 'hotel' });
+    expect(quarantine.find((q) => q.name_en === 'Hanting Youjia Hotel')).toMatchObject<Partial<QuarantineSiteProps>>({
+      site_type: 'hotel',
+    });
   });
 
   it('never has more rooms ready than rooms, nor more occupied than ready', () => {
@@ -128,7 +140,13 @@ describe('the zones on 12 April 2022', () => {
   it('seals Jiangshanding since 4 April, reviewed after 14 days', () => {
     const jsd = zones.filter((z) => z.name_zh === '江山鼎封控区');
     expect(jsd).toHaveLength(1);
-    expect(jsd[0]).toMatchObject({ level: 'lockdown', status: 'active', effective_from: '2022-04-04T00:00:00+08:00', review_days: 14, district: 'dst-xiaohai' });
+    expect(jsd[0]).toMatchObject({
+      level: 'lockdown',
+      status: 'active',
+      effective_from: '2022-04-04T00:00:00+08:00',
+      review_days: 14,
+      district: 'dst-xiaohai',
+    });
   });
 
   it('has lockdown zones in Xiaohai with a control zone around each and a precaution zone', () => {

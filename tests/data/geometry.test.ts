@@ -27,7 +27,8 @@ const allPolygons: [string, Feature<Polygon, { id: string }>][] = [
 const both = (a: Feature<Polygon, object>, b: Feature<Polygon, object>) => intersect(featureCollection([a, b]));
 
 const onLand = (p: Position) =>
-  data.districts.features.some((d) => booleanPointInPolygon(p, d)) && !data.water.features.some((w) => booleanPointInPolygon(p, w));
+  data.districts.features.some((d) => booleanPointInPolygon(p, d)) &&
+  !data.water.features.some((w) => booleanPointInPolygon(p, w));
 
 const compoundIndex = new Flatbush(data.compounds.features.length);
 for (const c of data.compounds.features) {
@@ -38,7 +39,10 @@ for (const c of data.compounds.features) {
 }
 compoundIndex.finish();
 const compoundsAt = (p: Position) =>
-  compoundIndex.search(p[0], p[1], p[0], p[1]).map((i) => data.compounds.features[i]).filter((c) => booleanPointInPolygon(p, c));
+  compoundIndex
+    .search(p[0], p[1], p[0], p[1])
+    .map((i) => data.compounds.features[i])
+    .filter((c) => booleanPointInPolygon(p, c));
 
 describe('dataset geometry', () => {
   it('has only valid polygons: closed rings, no self-intersections, holes inside', () => {
@@ -54,7 +58,8 @@ describe('dataset geometry', () => {
   });
 
   it('winds outer rings counter-clockwise and holes clockwise (RFC 7946)', () => {
-    const signedArea = (ring: Position[]) => ring.reduce((s, p, k) => (k === 0 ? s : s + (ring[k - 1][0] * p[1] - p[0] * ring[k - 1][1])), 0);
+    const signedArea = (ring: Position[]) =>
+      ring.reduce((s, p, k) => (k === 0 ? s : s + (ring[k - 1][0] * p[1] - p[0] * ring[k - 1][1])), 0);
     for (const [file, f] of allPolygons) {
       const [outer, ...holes] = f.geometry.coordinates;
       expect(signedArea(outer), `${file} ${f.properties.id}`).toBeGreaterThan(0);
@@ -104,7 +109,10 @@ describe('dataset geometry', () => {
       const xs = ring.map((p) => p[0]);
       const ys = ring.map((p) => p[1]);
       const near = compoundIndex.search(Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys));
-      expect(near.map((i) => data.compounds.features[i].properties.id), c.properties.id).toEqual([c.properties.id]);
+      expect(
+        near.map((i) => data.compounds.features[i].properties.id),
+        c.properties.id,
+      ).toEqual([c.properties.id]);
     }
   });
 
@@ -114,7 +122,10 @@ describe('dataset geometry', () => {
       const label = `${s.properties.id} ${s.properties.name_en}`;
       expect(onLand(p), label).toBe(true);
       expect(booleanPointInPolygon(p, districtById.get(s.properties.district)!), label).toBe(true);
-      expect(compoundsAt(p).map((c) => c.properties.id), label).toEqual([]);
+      expect(
+        compoundsAt(p).map((c) => c.properties.id),
+        label,
+      ).toEqual([]);
     }
   });
 
@@ -141,14 +152,19 @@ describe('dataset geometry', () => {
       expect(compound, lockdown.properties.id).toBeDefined();
       expect(booleanWithin(compound!, lockdown)).toBe(true);
       expect(booleanPointInPolygon(compound!.properties.drop_point, lockdown)).toBe(true);
-      const control = zones.find((z) => z.properties.level === 'control' && z.properties.name_zh === `${name}周边管控区`);
+      const control = zones.find(
+        (z) => z.properties.level === 'control' && z.properties.name_zh === `${name}周边管控区`,
+      );
       if (!control) continue;
       expect(booleanWithin(lockdown, outer(control))).toBe(true);
       expect(booleanPointInPolygon(compound!.properties.drop_point, control)).toBe(false);
     }
     const precaution = zones.filter((z) => z.properties.level === 'precaution' && z.properties.status === 'active');
     for (const control of zones.filter((z) => z.properties.level === 'control' && z.properties.status === 'active')) {
-      expect(precaution.some((p) => booleanWithin(outer(control), outer(p))), control.properties.id).toBe(true);
+      expect(
+        precaution.some((p) => booleanWithin(outer(control), outer(p))),
+        control.properties.id,
+      ).toBe(true);
     }
   });
 

@@ -20,7 +20,8 @@ describe('the road network', () => {
   it('has every road class, with speeds that rank with the class', () => {
     const classes: RoadClass[] = ['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'residential', 'service'];
     const fastest = new Map<RoadClass, number>();
-    for (const r of roads) fastest.set(r.properties.class, Math.max(fastest.get(r.properties.class) ?? 0, r.properties.speed_kmh));
+    for (const r of roads)
+      fastest.set(r.properties.class, Math.max(fastest.get(r.properties.class) ?? 0, r.properties.speed_kmh));
     expect([...fastest.keys()].sort()).toEqual([...classes].sort());
     const top = classes.map((c) => fastest.get(c)!);
     expect([...top].sort((a, b) => b - a)).toEqual(top);
@@ -64,7 +65,10 @@ describe('the road network', () => {
       const classes = classesAt.get(key(c.geometry.coordinates));
       expect(classes, c.properties.id).toBeDefined();
       expect(classes!.has('motorway'), c.properties.id).toBe(true);
-      expect([...classes!].some((cls) => cls !== 'motorway'), c.properties.id).toBe(true);
+      expect(
+        [...classes!].some((cls) => cls !== 'motorway'),
+        c.properties.id,
+      ).toBe(true);
     }
   });
 

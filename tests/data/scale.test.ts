@@ -27,27 +27,42 @@ describe('scale 10: a benchmark city ten times larger', () => {
   it('keeps the contract: five districts, every site kind, the report figures scaled', () => {
     expect(data.districts.features).toHaveLength(5);
     expect(count(data, 'quarantine_site')).toBe(350);
-    expect(sum(data.sites.features.map((s) => (s.properties.kind === 'quarantine_site' ? s.properties.rooms_total : 0)))).toBe(22_940);
+    expect(
+      sum(data.sites.features.map((s) => (s.properties.kind === 'quarantine_site' ? s.properties.rooms_total : 0))),
+    ).toBe(22_940);
     expect(count(data, 'mobile_testing')).toBe(60);
-    expect(data.sites.features.filter((s) => s.properties.kind === 'enterprise' && s.properties.key)).toHaveLength(1_900);
+    expect(data.sites.features.filter((s) => s.properties.kind === 'enterprise' && s.properties.key)).toHaveLength(
+      1_900,
+    );
     expect(count(data, 'checkpoint')).toBeGreaterThan(10);
   });
 
   it('has valid compounds inside their districts and valid zones that never overlap', () => {
     const districts = new Map(data.districts.features.map((d) => [d.properties.id, d]));
-    for (const c of data.compounds.features) expect(booleanWithin(c, districts.get(c.properties.district)!), c.properties.id).toBe(true);
+    for (const c of data.compounds.features)
+      expect(booleanWithin(c, districts.get(c.properties.district)!), c.properties.id).toBe(true);
     const zones = data.zones.features;
     const index = new Flatbush(zones.length);
     for (const z of zones) {
       const ring = z.geometry.coordinates[0];
-      index.add(Math.min(...ring.map((p) => p[0])), Math.min(...ring.map((p) => p[1])), Math.max(...ring.map((p) => p[0])), Math.max(...ring.map((p) => p[1])));
+      index.add(
+        Math.min(...ring.map((p) => p[0])),
+        Math.min(...ring.map((p) => p[1])),
+        Math.max(...ring.map((p) => p[0])),
+        Math.max(...ring.map((p) => p[1])),
+      );
     }
     index.finish();
     zones.forEach((z, a) => {
       expect(kinks(z).features, z.properties.id).toHaveLength(0);
       expect(booleanValid(z), z.properties.id).toBe(true);
       const ring = z.geometry.coordinates[0];
-      const near = index.search(Math.min(...ring.map((p) => p[0])), Math.min(...ring.map((p) => p[1])), Math.max(...ring.map((p) => p[0])), Math.max(...ring.map((p) => p[1])));
+      const near = index.search(
+        Math.min(...ring.map((p) => p[0])),
+        Math.min(...ring.map((p) => p[1])),
+        Math.max(...ring.map((p) => p[0])),
+        Math.max(...ring.map((p) => p[1])),
+      );
       for (const b of near.filter((b) => b > a)) {
         const shared = intersect(featureCollection([z, zones[b]]));
         expect(shared ? area(shared) : 0, `${z.properties.id} / ${zones[b].properties.id}`).toBeLessThan(1);
@@ -60,7 +75,9 @@ describe('scale 80: Shanghai in spring 2022', () => {
   const data = generate({ scale: 80 });
 
   it('has ~25 million residents, ~17,600 zones in force and ~15,000 testing sites', () => {
-    expect(Math.abs(sum(data.compounds.features.map((c) => c.properties.residents)) - 25_000_000)).toBeLessThan(1_000_000);
+    expect(Math.abs(sum(data.compounds.features.map((c) => c.properties.residents)) - 25_000_000)).toBeLessThan(
+      1_000_000,
+    );
     expect(Math.abs(activeZones(data) - 17_600)).toBeLessThan(200);
     expect(count(data, 'testing_site')).toBe(15_000);
   });

@@ -13,9 +13,15 @@ describe.each(['another-district', 'seed-2', 'x'])('the dataset from seed %s', (
     expect(data.compounds.features.reduce((s, c) => s + c.properties.residents, 0)).toBe(306_000);
     expect(data.compounds.features.find((c) => c.properties.name_zh === '江山鼎')?.properties.households).toBe(569);
     expect(sites.filter((s) => s.kind === 'testing_site')).toHaveLength(49);
-    expect(sites.filter((s) => s.kind === 'quarantine_site').reduce((s, q) => s + (q.kind === 'quarantine_site' ? q.rooms_total : 0), 0)).toBe(2_294);
+    expect(
+      sites
+        .filter((s) => s.kind === 'quarantine_site')
+        .reduce((s, q) => s + (q.kind === 'quarantine_site' ? q.rooms_total : 0), 0),
+    ).toBe(2_294);
     expect(sites.filter((s) => s.kind === 'enterprise' && s.key)).toHaveLength(190);
-    expect(new Set(sites.filter((s) => s.kind === 'checkpoint').map((s) => (s.kind === 'checkpoint' ? s.state : '')))).toEqual(new Set(['open', 'restricted', 'closed']));
+    expect(
+      new Set(sites.filter((s) => s.kind === 'checkpoint').map((s) => (s.kind === 'checkpoint' ? s.state : ''))),
+    ).toEqual(new Set(['open', 'restricted', 'closed']));
   });
 
   it('keeps one strongly connected network with every drop point on it', () => {
