@@ -72,7 +72,7 @@ describe('database worker', () => {
     const queued = db.query('select 1 as one');
     await expect(hung).rejects.toBeInstanceOf(StatementTimeoutError);
     db.statementTimeoutMs = 30_000;
-    const r = await queued.catch((e: unknown) => e);
+    const r = await queued.catch((e: Error) => e);
     if (r instanceof Error) expect(r).toBeInstanceOf(DatabaseUnavailableError);
     else expect(r.rows).toEqual([{ one: 1 }]);
     expect((await db.query('select 2 as two')).rows).toEqual([{ two: 2 }]);
