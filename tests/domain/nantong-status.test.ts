@@ -1,4 +1,3 @@
-import type { MultiPolygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../data/generator/generate.ts';
 import { compoundStatusText } from '../../src/domain/zone-status-text.ts';
@@ -15,11 +14,11 @@ const zones = data.zones.features.map(({ properties: p, geometry }) => ({
   status: p.status,
   effective_from: p.effective_from ?? null,
   review_days: p.review_days ?? null,
-  geom: geometry as MultiPolygon,
+  geom: geometry,
 }));
 const compound = (name: string) => {
   const f = data.compounds.features.find((c) => c.properties.name_zh === name)!;
-  return { name: f.properties.name_zh, geom: f.geometry as MultiPolygon };
+  return { name: f.properties.name_zh, geom: f.geometry };
 };
 
 describe('compound status on the demo district', () => {

@@ -14,7 +14,7 @@ const compounds: ImpactCompound[] = data.compounds.features.map((f) => ({
   id: f.properties.id,
   households: f.properties.households,
   residents: f.properties.residents,
-  geom: f.geometry as MultiPolygon,
+  geom: f.geometry,
 }));
 const sites: (ImpactSite & { id: string })[] = data.sites.features.map((f) => ({
   id: f.properties.id,
@@ -22,7 +22,7 @@ const sites: (ImpactSite & { id: string })[] = data.sites.features.map((f) => ({
   key: f.properties.kind === 'enterprise' ? f.properties.key : null,
   geom: f.geometry,
 }));
-const zones = data.zones.features.map((f) => ({ id: f.properties.id, level: f.properties.level, geom: f.geometry as MultiPolygon }));
+const zones = data.zones.features.map((f) => ({ id: f.properties.id, level: f.properties.level, geom: f.geometry }));
 
 let seed = 5;
 const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
@@ -59,7 +59,7 @@ describe('geo functions agree with PostGIS on the demo district', () => {
       `select id, ST_X(p) as x, ST_Y(p) as y from (
          select id, ST_PointOnSurface(geom) as p from compounds union all select id, ST_PointOnSurface(geom) from zones) s`,
     );
-    const byId = new Map<string, MultiPolygon>([...compounds, ...zones].map((a) => [a.id, a.geom]));
+    const byId = new Map<string, Polygon | MultiPolygon>([...compounds, ...zones].map((a) => [a.id, a.geom]));
     expect(rows).toHaveLength(compounds.length + zones.length);
     for (const row of rows) {
       const [x, y] = pointOnSurface(byId.get(row.id)!);
