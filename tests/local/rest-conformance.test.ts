@@ -277,6 +277,17 @@ describe('REST errors', () => {
     expect(await head.text()).toBe('');
   });
 
+  it('caps reads at 1000 rows (db-max-rows, the Supabase default) and pages past it', async () => {
+    await stack.db.exec("insert into public.depots (id, name) select 'bulk-' || lpad(g::text, 4, '0'), 'bulk' from generate_series(1, 1005) g");
+    const first = await stack.anon.from('depots').select('id', { count: 'exact' }).eq('name', 'bulk').order('id');
+    expect(first.data).toHaveLength(1000);
+    expect(first.count).toBe(1005);
+    expect(first.status).toBe(206);
+    const rest = await stack.anon.from('depots').select('id').eq('name', 'bulk').order('id').range(1000, 1999);
+    expect(rest.data!.map((r) => r.id)).toEqual(['bulk-1001', 'bulk-1002', 'bulk-1003', 'bulk-1004', 'bulk-1005']);
+    await stack.db.exec("delete from public.depots where name = 'bulk'");
+  });
+
   it('picks up tables created while running (NOTIFY pgrst, or a miss once the cache is a second old)', async () => {
     await stack.db.exec("create table public.late_one (id int primary key); insert into public.late_one values (1); notify pgrst, 'reload schema'");
     await new Promise((r) => setTimeout(r, 100));

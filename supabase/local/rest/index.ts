@@ -14,6 +14,24 @@ import { handleTable } from './table.ts';
 /** Schemas reachable through the API (PostgREST's `db-schemas`); Supabase exposes `public` by default. */
 export const EXPOSED_SCHEMAS = ['public'] as const;
 
+export interface RestOptions {
+  /**
+   * PostgREST's `db-max-rows`. Supabase projects default to 1000, so the local stack does too,
+   * and an app that forgets to page finds out locally. Env `PGRST_DB_MAX_ROWS` (0: no cap).
+   */
+  maxRows?: number | null;
+}
+
+const DEFAULT_MAX_ROWS = 1000;
+
+function maxRowsFrom(env: NodeJS.ProcessEnv): number | null {
+  const raw = env.PGRST_DB_MAX_ROWS;
+  if (raw === undefined || raw === '') return DEFAULT_MAX_ROWS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`PGRST_DB_MAX_ROWS must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n === 0 ? null : n;
+}
+
 export type RestHandler = ((req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<void>) & {
   /** Drops the cached catalog; call after applying migrations or other DDL. */
   invalidateSchema(): void;
@@ -36,7 +54,8 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown
  * and served by one statement (plus a geometry check) in one transaction under the caller's
  * role, so row-level security is Postgres's job. `path` is what follows `/rest/v1`.
  */
-export function createRestHandler(ctx: Pick<StackContext, 'db' | 'keys' | 'config'>): RestHandler {
+export function createRestHandler(ctx: Pick<StackContext, 'db' | 'keys' | 'config'>, options: RestOptions = {}): RestHandler {
+  const maxRows = options.maxRows === undefined ? maxRowsFrom(process.env) : options.maxRows;
   const cache = new SchemaCache(ctx.db);
   const casts = new CastResolver(ctx.db);
   // PostgREST's way to ask for a reload after DDL: NOTIFY pgrst, 'reload schema'.
@@ -68,6 +87,7 @@ export function createRestHandler(ctx: Pick<StackContext, 'db' | 'keys' | 'confi
         schema,
         media,
         prefs: parsePrefer(req.headers.prefer),
+        maxRows,
         body: () => (bodyPromise ??= readBody(req, ctx.config.maxBodyBytes)),
       };
       const segments = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));

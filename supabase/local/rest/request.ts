@@ -19,6 +19,8 @@ export interface RestRequest {
   schema: string;
   media: MediaChoice;
   prefs: Preferences;
+  /** PostgREST's `db-max-rows`: the most rows one read returns (null: no cap). */
+  maxRows: number | null;
   /** The parsed JSON body (undefined when empty); read lazily so GET never waits on one. */
   body: () => Promise<unknown>;
 }

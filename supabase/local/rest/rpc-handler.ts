@@ -1,6 +1,6 @@
 import { RestError } from './errors.ts';
 import { validateGeometries, type GeometryInput } from './geometry.ts';
-import { parseQuery } from './parse/query.ts';
+import { capRootLimit, parseQuery } from './parse/query.ts';
 import type { RestRequest } from './request.ts';
 import { readReply, type Reply } from './respond.ts';
 import type { DbFunction } from './schema-cache.ts';
@@ -50,6 +50,7 @@ export async function handleRpc(r: RestRequest, name: string): Promise<Reply> {
   const resolved = resolveFunction(info, name, args.kind === 'named' ? keys : ['(body)'], wholeBodyAllowed);
   const { fn } = resolved;
   if (resolved.wholeBody) args = { kind: 'whole-body', body: args.kind === 'named' ? args.values : args.body };
+  if (fn.returnsSet && fn.returnColumns !== null) capRootLimit(model, r.maxRows);
   const casts = await r.casts.resolve(collectCasts(model.select));
   const scope = new Scope(info, model, casts);
   const withTotal = r.prefs.count !== undefined;

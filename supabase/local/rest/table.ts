@@ -3,7 +3,7 @@ import { validateGeometries, type GeometryInput } from './geometry.ts';
 import { parseRangeHeader } from './headers.ts';
 import { qualified, quoteIdent } from './ident.ts';
 import { checkColumns, geometryInputs, insertRows, patchObject, unionKeys } from './payload.ts';
-import { parseQuery, resourceOptions, type QueryModel } from './parse/query.ts';
+import { capRootLimit, parseQuery, resourceOptions, type QueryModel } from './parse/query.ts';
 import type { RestRequest } from './request.ts';
 import { readReply, singleObjectError, type Reply } from './respond.ts';
 import type { Relation, SchemaInfo } from './schema-cache.ts';
@@ -82,6 +82,7 @@ async function read(r: RestRequest, model: QueryModel, run: Runner): Promise<Rep
     root.offset ??= range.offset;
     if (range.limit !== undefined) root.limit = root.limit === undefined ? range.limit : Math.min(root.limit, range.limit);
   }
+  capRootLimit(model, r.maxRows);
   const built = await run(({ info, rel, scope, target }) => ({
     sql: buildRead(scope, target, `${qualified(info.schema, rel.name)} as ${target.alias}`, shapeOf(r, r.method !== 'HEAD'), r.prefs.count !== undefined),
     values: scope.params.values,

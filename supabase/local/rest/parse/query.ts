@@ -93,3 +93,10 @@ export function parseNameList(value: string, what: string): string[] {
     c.expect(',');
   }
 }
+
+/** Caps the root resource's limit at `db-max-rows`, as PostgREST does for every read. */
+export function capRootLimit(model: QueryModel, maxRows: number | null): void {
+  if (maxRows === null) return;
+  const root = resourceOptions(model, '');
+  root.limit = root.limit === undefined ? maxRows : Math.min(root.limit, maxRows);
+}
