@@ -38,7 +38,13 @@ interface Check {
   pks: Map<string, Row>;
 }
 
-class Rollback extends Error {}
+/** Selects, as jsonb arrays, the keys among $1 (jsonb array of key objects) that the current role can read. */
+function keysQuery(info: TableInfo): string {
+  const cols = info.primaryKey.map(quoteIdent);
+  const defs = info.primaryKey.map((k) => `${quoteIdent(k)} ${info.columns.find((c) => c.name === k)?.sqlType}`);
+  return `select coalesce(jsonb_agg(jsonb_build_array(${cols.map((c) => `t.${c}`).join(', ')})), '[]') from ${info.qualified} t
+    where (${cols.map((c) => `t.${c}`).join(', ')}) in (select ${cols.map((c) => `k.${c}`).join(', ')} from jsonb_to_recordset($1) as k(${defs.join(', ')}))`;
+}
 
 export interface ChangeFeedOptions {
   /** Records larger than this (as JSON) are cut down to their small fields, as Realtime does; default 1 MiB. */
@@ -304,28 +310,21 @@ export class ChangeFeed {
   }
 
   /**
-   * As Supabase Realtime does it: per distinct claims, in a transaction with `role` and
-   * `request.jwt.claims` set, select the changed rows' primary keys from the table itself, so the
-   * table's RLS policies (auth.uid(), auth.jwt()) decide. Returns `table|claims|pk` keys of the
-   * visible rows.
+   * As Supabase Realtime does it: per distinct claims, with `role` and `request.jwt.claims`
+   * set, select the changed rows' primary keys from the table itself, so the table's RLS
+   * policies (auth.uid(), auth.jwt()) decide. All checks of a batch run in one statement
+   * (realtime.visible_keys). Returns `table|claims|pk` keys of the visible rows.
    */
   private async checkVisibility(checks: Check[]): Promise<Set<string>> {
     const visible = new Set<string>();
+    const list = checks.filter((c) => c.info.primaryKey.length > 0);
+    if (list.length === 0) return visible;
     try {
-      await this.db.transaction(async (tx) => {
-        for (const { info, role, claims, pks } of checks) {
-          if (info.primaryKey.length === 0) continue;
-          await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, claims]);
-          const cols = info.primaryKey.map(quoteIdent);
-          const defs = info.primaryKey.map((k) => `${quoteIdent(k)} ${info.columns.find((c) => c.name === k)?.sqlType}`);
-          const r = await tx.query<{ k: unknown[] }>(
-            `select jsonb_build_array(${cols.map((c) => `t.${c}`).join(', ')}) as k from ${info.qualified} t
-             where (${cols.map((c) => `t.${c}`).join(', ')}) in (select ${cols.map((c) => `k.${c}`).join(', ')} from jsonb_to_recordset($1::jsonb) as k(${defs.join(', ')}))`,
-            [JSON.stringify([...pks.values()])],
-          );
-          for (const row of r.rows) visible.add(`${info.qualified}|${claims}|${JSON.stringify(row.k)}`);
-        }
-        await tx.query(`reset role`);
+      const r = await this.db.query<{ v: unknown[][][] }>(`select realtime.visible_keys($1::jsonb) as v`, [
+        JSON.stringify(list.map((c) => ({ role: c.role, claims: c.claims, sql: keysQuery(c.info), keys: [...c.pks.values()] }))),
+      ]);
+      r.rows[0].v.forEach((keys, i) => {
+        for (const k of keys) visible.add(`${list[i].info.qualified}|${list[i].claims}|${JSON.stringify(k)}`);
       });
     } catch (e) {
       // Fail closed: a check that cannot run delivers nothing.
@@ -339,36 +338,25 @@ export class ChangeFeed {
    * tells a public viewer the id of a draft zone or a delivery it could never read. Here a
    * DELETE goes only to subscribers who could read the row just before it was deleted: the
    * old row is put back with triggers off (session_replication_role = replica), the same
-   * EXISTS check runs per distinct claims, and the transaction is rolled back. Returns the
-   * claims that may see it.
+   * check runs per distinct claims, and the insert is rolled back (realtime.visible_deleted).
+   * Returns the claims that may see it.
    */
   private async checkDeleted(row: ChangeRow, info: TableInfo, pk: Row, groups: Map<string, string>): Promise<Set<string>> {
     const visible = new Set<string>();
     if (!row.old_row || info.primaryKey.length === 0) return visible;
     const cols = info.columns.filter((c) => !c.generated).map((c) => quoteIdent(c.name));
-    const pkCols = info.primaryKey.map(quoteIdent);
-    const defs = info.primaryKey.map((k) => `${quoteIdent(k)} ${info.columns.find((c) => c.name === k)?.sqlType}`);
+    const restore = `insert into ${info.qualified} (${cols.join(', ')}) overriding system value
+      select ${cols.map((c) => `(r).${c}`).join(', ')} from (select $1::${info.qualified} as r) s`;
+    const list = [...groups].map(([claims, role]) => ({ role, claims, sql: keysQuery(info), keys: [pk] }));
     try {
-      await this.db.transaction(async (tx) => {
-        await tx.query(`select set_config('session_replication_role', 'replica', true)`);
-        await tx.query(
-          `insert into ${info.qualified} (${cols.join(', ')}) overriding system value
-           select ${cols.map((c) => `(r).${c}`).join(', ')} from (select $1::${info.qualified} as r) s`,
-          [row.old_row],
-        );
-        for (const [claims, role] of groups) {
-          await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [role, claims]);
-          const r = await tx.query<{ ok: boolean }>(
-            `select exists (select 1 from ${info.qualified} t
-               where (${pkCols.map((c) => `t.${c}`).join(', ')}) in (select ${pkCols.map((c) => `k.${c}`).join(', ')} from jsonb_to_recordset($1::jsonb) as k(${defs.join(', ')}))) as ok`,
-            [JSON.stringify([pk])],
-          );
-          if (r.rows[0].ok) visible.add(claims);
-        }
-        throw new Rollback();
-      });
+      const r = await this.db.query<{ v: unknown[][][] }>(`select realtime.visible_deleted($1, $2, $3::jsonb) as v`, [
+        restore,
+        row.old_row,
+        JSON.stringify(list),
+      ]);
+      r.rows[0].v.forEach((keys, i) => keys.length > 0 && visible.add(list[i].claims));
     } catch (e) {
-      if (!(e instanceof Rollback)) this.log('realtime: RLS check of a deleted row failed', e);
+      this.log('realtime: RLS check of a deleted row failed', e);
     }
     return visible;
   }

@@ -83,6 +83,56 @@ create table if not exists realtime.changes (
 );
 create index if not exists changes_committed_at_idx on realtime.changes (committed_at);
 revoke all on realtime.changes from anon, authenticated;
+
+-- RLS checks of the change feed, one statement per batch (PGlite is one connection, so round
+-- trips are the cost). Like Supabase's own apply_rls, each check switches to the subscriber's
+-- role and claims inside the function, so its dynamic SELECT is planned under that role's
+-- policies and column grants. checks: [{role, claims, sql, keys}]; sql selects the visible
+-- keys among $1 (jsonb). Returns one jsonb array of visible keys per check; a check that fails
+-- sees nothing.
+create or replace function realtime.visible_keys(checks jsonb) returns jsonb
+language plpgsql
+as $$
+declare
+  c jsonb;
+  found jsonb;
+  result jsonb := '[]';
+begin
+  for c in select * from jsonb_array_elements(checks) loop
+    perform set_config('role', c->>'role', true);
+    perform set_config('request.jwt.claims', c->>'claims', true);
+    begin
+      execute c->>'sql' into found using c->'keys';
+    exception when others then
+      found := null;
+    end;
+    perform set_config('role', 'none', true);
+    result := result || jsonb_build_array(coalesce(found, '[]'::jsonb));
+  end loop;
+  return result;
+end;
+$$;
+
+-- The same for a deleted row: it is put back with triggers off, checked, and rolled back
+-- (the block's exception undoes the insert). Returns one jsonb array per check.
+create or replace function realtime.visible_deleted(restore_sql text, old_row text, checks jsonb) returns jsonb
+language plpgsql
+as $$
+declare
+  result jsonb := '[]';
+begin
+  begin
+    perform set_config('session_replication_role', 'replica', true);
+    execute restore_sql using old_row;
+    result := realtime.visible_keys(checks);
+    raise exception using errcode = 'RTRB0';
+  exception when sqlstate 'RTRB0' then
+    null;
+  end;
+  return result;
+end;
+$$;
+revoke all on function realtime.visible_keys(jsonb), realtime.visible_deleted(text, text, jsonb) from public;
 `;
 
 /** Idempotent; the stack runs it before the migrations so they can call realtime.send(). */
