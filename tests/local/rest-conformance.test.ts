@@ -359,6 +359,26 @@ describe('REST embedding', () => {
     expect(limited![0].trip_stops).toHaveLength(1);
   });
 
+  it('spreads a to-one embed into the parent and refuses to spread a to-many one', async () => {
+    const { data, error } = await stack.anon.from('trips').select('id,...depots(depot:name)').order('id');
+    expect(error).toBeNull();
+    expect(data).toEqual([
+      { id: 'r1', depot: 'North depot' },
+      { id: 'r2', depot: 'South depot' },
+      { id: 'r3', depot: null },
+    ]);
+    const many = await stack.anon.from('trips').select('id,...trip_stops(place)');
+    expect(many.status).toBe(400);
+    expect(many.error?.code).toBe('PGRST100');
+  });
+
+  it('filters parents by the presence of embedded rows (rel=is.null / not.is.null)', async () => {
+    const without = await stack.anon.from('trips').select('id,trip_stops(id)').is('trip_stops', null);
+    expect(without.data!.map((t) => t.id)).toEqual(['r3']);
+    const withStops = await stack.anon.from('trips').select('id,trip_stops(id)').not('trip_stops', 'is', null).order('id');
+    expect(withStops.data!.map((t) => t.id)).toEqual(['r1', 'r2']);
+  });
+
   it('reports a missing relationship as 400 PGRST200', async () => {
     const { error, status } = await stack.anon.from('trips').select('id,todos(*)');
     expect(status).toBe(400);

@@ -34,12 +34,20 @@ describe('select parser', () => {
         alias: 'stops',
         hint: undefined,
         inner: true,
+        spread: false,
         items: [
           { kind: 'column', field: { name: 'seq', json: [] }, alias: undefined, cast: undefined },
-          { kind: 'embed', relation: 'compounds', alias: undefined, hint: 'fk_c', inner: false, items: [{ kind: 'column', field: { name: 'name', json: [] }, alias: undefined, cast: undefined }] },
+          { kind: 'embed', relation: 'compounds', alias: undefined, hint: 'fk_c', inner: false, spread: false, items: [{ kind: 'column', field: { name: 'name', json: [] }, alias: undefined, cast: undefined }] },
         ],
       },
-      { kind: 'embed', relation: 'sites', alias: 'depot', hint: 'depot_id', inner: false, items: [{ kind: 'star' }] },
+      { kind: 'embed', relation: 'sites', alias: 'depot', hint: 'depot_id', inner: false, spread: false, items: [{ kind: 'star' }] },
+    ]);
+  });
+
+  it('reads spread embeds', () => {
+    expect(parseSelect('id,...depots!depot_id(depot_name:name)')).toMatchObject([
+      { kind: 'column' },
+      { kind: 'embed', relation: 'depots', hint: 'depot_id', spread: true, items: [{ kind: 'column', alias: 'depot_name' }] },
     ]);
   });
 
@@ -49,7 +57,7 @@ describe('select parser', () => {
   });
 
   it('rejects what it does not support instead of guessing', () => {
-    for (const bad of ['id,', 'id;drop', '...rel(a)', 'count()', 'a.sum()', 'rel(a', 'id::', 'a!b!c(x)', '"unterminated', 'id)']) rejects(() => parseSelect(bad));
+    for (const bad of ['id,', 'id;drop', '...rel', 'x:...rel(a)', 'count()', 'a.sum()', 'rel(a', 'id::', 'a!b!c(x)', '"unterminated', 'id)']) rejects(() => parseSelect(bad));
   });
 });
 

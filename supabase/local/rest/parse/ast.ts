@@ -12,7 +12,16 @@ export interface FieldRef {
 export type SelectItem =
   | { kind: 'star' }
   | { kind: 'column'; field: FieldRef; alias?: string; cast?: string }
-  | { kind: 'embed'; relation: string; alias?: string; hint?: string; inner: boolean; items: SelectItem[] };
+  | {
+      kind: 'embed';
+      relation: string;
+      alias?: string;
+      hint?: string;
+      inner: boolean;
+      /** `...rel(cols)`: the embedded (to-one) row's columns become the parent's. */
+      spread: boolean;
+      items: SelectItem[];
+    };
 
 export const OPERATORS = [
   'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'match', 'imatch', 'is', 'isdistinct', 'in',

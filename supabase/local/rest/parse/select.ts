@@ -27,7 +27,11 @@ function list(c: Cursor): SelectItem[] {
 function item(c: Cursor): SelectItem {
   c.skipSpace();
   if (c.eat('*')) return { kind: 'star' };
-  if (c.peek('...')) throw c.fail('spread embedding ("...") is not supported');
+  if (c.eat('...')) {
+    const relation = c.name();
+    if (!c.peek('!') && !c.peek('(')) throw c.fail('"..." must be followed by an embedded resource');
+    return embed(c, relation, undefined, true);
+  }
   let alias: string | undefined;
   let start = c.pos;
   let name = c.name();
@@ -40,7 +44,7 @@ function item(c: Cursor): SelectItem {
     name = c.name();
   }
   if (c.peek('(') && AGGREGATES.has(name.toLowerCase())) throw c.fail('aggregate functions are not supported');
-  if (c.peek('!') || c.peek('(')) return embed(c, name, alias);
+  if (c.peek('!') || c.peek('(')) return embed(c, name, alias, false);
   c.pos = start;
   return column(c, alias);
 }
@@ -58,7 +62,7 @@ function column(c: Cursor, alias: string | undefined): SelectItem {
   return { kind: 'column', field, alias, cast };
 }
 
-function embed(c: Cursor, relation: string, alias: string | undefined): SelectItem {
+function embed(c: Cursor, relation: string, alias: string | undefined, spread: boolean): SelectItem {
   let hint: string | undefined;
   let inner = false;
   while (c.eat('!')) {
@@ -72,5 +76,5 @@ function embed(c: Cursor, relation: string, alias: string | undefined): SelectIt
   const items = list(c);
   c.skipSpace();
   c.expect(')');
-  return { kind: 'embed', relation, alias, hint, inner, items };
+  return { kind: 'embed', relation, alias, hint, inner, spread, items };
 }

@@ -1,7 +1,7 @@
 import type { Rendering } from '../headers.ts';
 import type { Scope, Target } from './scope.ts';
-import { innerJoinConditions, selectListSql } from './select-list.ts';
-import { filterSql, orderSql, pageSql } from './where.ts';
+import { resourceConditions, selectListSql } from './select-list.ts';
+import { orderSql, pageSql } from './where.ts';
 
 export interface ResultShape {
   rendering: Rendering;
@@ -20,8 +20,7 @@ export interface ResultRow {
 
 /** The WHERE conditions of the root resource: its filters plus `!inner` embeds. */
 export function rootConditions(scope: Scope, target: Target): string[] {
-  const opts = scope.options(target.path);
-  return [...opts.filters.map((f) => filterSql(scope, target, f)), ...innerJoinConditions(scope, target, scope.model.select)];
+  return resourceConditions(scope, target, scope.model.select);
 }
 
 export function whereClause(conds: string[]): string {

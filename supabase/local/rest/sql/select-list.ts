@@ -1,6 +1,6 @@
 import { RestError } from '../errors.ts';
 import { qualified, quoteIdent } from '../ident.ts';
-import type { SelectItem } from '../parse/ast.ts';
+import type { Filter, SelectItem } from '../parse/ast.ts';
 import type { ForeignKey } from '../schema-cache.ts';
 import { tableTarget, type Scope, type Target } from './scope.ts';
 import { filterSql, orderSql, pageSql } from './where.ts';
@@ -14,21 +14,32 @@ interface Relationship {
   table: string;
 }
 
+interface Output {
+  sql: string;
+  /** Output key; null for `alias.*` of a result whose columns are unknown. */
+  key: string | null;
+}
+
 /** The select list of one query block: `expr as "key"` for each output key. */
 export function selectListSql(scope: Scope, target: Target, items: SelectItem[]): string[] {
-  const out: string[] = [];
+  return outputs(scope, target, items).map((o) => (o.key === null ? o.sql : `${o.sql} as ${quoteIdent(o.key)}`));
+}
+
+function outputs(scope: Scope, target: Target, items: SelectItem[]): Output[] {
+  const out: Output[] = [];
   for (const item of items) {
     if (item.kind === 'star') {
-      if (target.columnList.length === 0) out.push(`${target.alias}.*`);
-      for (const col of target.columnList) out.push(`${target.alias}.${quoteIdent(col.name)} as ${quoteIdent(col.name)}`);
+      if (target.columnList.length === 0) out.push({ sql: `${target.alias}.*`, key: null });
+      for (const col of target.columnList) out.push({ sql: `${target.alias}.${quoteIdent(col.name)}`, key: col.name });
     } else if (item.kind === 'column') {
       const { sql } = scope.fieldSql(target, item.field);
       const last = item.field.json.at(-1);
       const key = item.alias ?? (last ? last.key : item.field.name);
-      const cast = item.cast === undefined ? '' : `::${scope.casts.get(item.cast)}`;
-      out.push(`${cast ? `(${sql})${cast}` : sql} as ${quoteIdent(key)}`);
+      out.push({ sql: item.cast === undefined ? sql : `(${sql})::${scope.casts.get(item.cast)}`, key });
+    } else if (item.spread) {
+      out.push(...spreadOutputs(scope, target, item));
     } else if (item.items.length > 0) {
-      out.push(embedSql(scope, target, item));
+      out.push(embedOutput(scope, target, item));
     } else {
       // `rel()` outputs nothing (it exists to filter with !inner) but must still name a relationship.
       resolveRelationship(scope, target, item);
@@ -38,15 +49,42 @@ export function selectListSql(scope: Scope, target: Target, items: SelectItem[])
 }
 
 /** Conditions a parent row must meet because of `!inner` embeds (recursively). */
-export function innerJoinConditions(scope: Scope, target: Target, items: SelectItem[]): string[] {
+function innerJoinConditions(scope: Scope, target: Target, items: SelectItem[]): string[] {
   const conds: string[] = [];
   for (const item of items) {
-    if (item.kind !== 'embed' || !item.inner) continue;
-    const { rel, child } = resolveChild(scope, target, item);
-    const where = [joinCondition(rel, target, child), ...childFilters(scope, child, item)];
-    conds.push(`exists (select 1 from ${qualified(scope.info.schema, rel.table)} as ${child.alias} where ${where.join(' and ')})`);
+    if (item.kind === 'embed' && item.inner) conds.push(existsSql(scope, target, item));
   }
   return conds;
+}
+
+function existsSql(scope: Scope, target: Target, item: EmbedItem): string {
+  const { rel, child } = resolveChild(scope, target, item);
+  const where = [joinCondition(rel, target, child), ...childFilters(scope, child, item)];
+  return `exists (select 1 from ${qualified(scope.info.schema, rel.table)} as ${child.alias} where ${where.join(' and ')})`;
+}
+
+/**
+ * `rel=is.null` / `rel=not.is.null` on an embedded resource: parents without / with a matching
+ * related row (PostgREST's anti- and semi-join filters). Null when the filter is an ordinary one.
+ */
+function embedPresenceSql(scope: Scope, target: Target, filter: Filter, items: SelectItem[]): string | null {
+  if (filter.kind !== 'cond' || filter.op !== 'is' || filter.field.json.length > 0 || target.columns.has(filter.field.name)) return null;
+  const value = filter.value.toLowerCase();
+  if (value !== 'null' && value !== 'not_null') return null;
+  const item = items.find((i): i is EmbedItem => i.kind === 'embed' && embedKey(i) === filter.field.name);
+  if (!item) return null;
+  const present = (value === 'not_null') !== filter.negate;
+  const exists = existsSql(scope, target, item);
+  return present ? exists : `not ${exists}`;
+}
+
+/** Everything that restricts the rows of one resource: its filters and its `!inner` embeds. */
+export function resourceConditions(scope: Scope, target: Target, items: SelectItem[]): string[] {
+  const { filters } = scope.options(target.path);
+  return [
+    ...filters.map((f) => embedPresenceSql(scope, target, f, items) ?? filterSql(scope, target, f)),
+    ...innerJoinConditions(scope, target, items),
+  ];
 }
 
 function embedKey(item: EmbedItem): string {
@@ -65,8 +103,7 @@ function resolveChild(scope: Scope, parent: Target, item: EmbedItem): { rel: Rel
 }
 
 function childFilters(scope: Scope, child: Target, item: EmbedItem): string[] {
-  const opts = scope.options(child.path);
-  return [...opts.filters.map((f) => filterSql(scope, child, f)), ...innerJoinConditions(scope, child, item.items)];
+  return resourceConditions(scope, child, item.items);
 }
 
 function joinCondition(rel: Relationship, parent: Target, child: Target): string {
@@ -76,19 +113,28 @@ function joinCondition(rel: Relationship, parent: Target, child: Target): string
     .join(' and ');
 }
 
-function embedSql(scope: Scope, parent: Target, item: EmbedItem): string {
+function embedOutput(scope: Scope, parent: Target, item: EmbedItem): Output {
   const { rel, child } = resolveChild(scope, parent, item);
   const opts = scope.options(child.path);
   const columns = selectListSql(scope, child, item.items);
   const where = [joinCondition(rel, parent, child), ...childFilters(scope, child, item)];
   const row = `${child.alias.slice(0, -1)}_row"`;
   const from = `${qualified(scope.info.schema, rel.table)} as ${child.alias} where ${where.join(' and ')}`;
-  const key = quoteIdent(embedKey(item));
+  const key = embedKey(item);
   if (rel.toOne) {
-    return `(select row_to_json(${row}) from (select ${columns.join(', ')} from ${from} limit 1) ${row}) as ${key}`;
+    return { sql: `(select row_to_json(${row}) from (select ${columns.join(', ')} from ${from} limit 1) ${row})`, key };
   }
   const tail = orderSql(scope, child, opts.order) + pageSql(scope, opts.limit, opts.offset);
-  return `coalesce((select json_agg(${row}) from (select ${columns.join(', ')} from ${from}${tail}) ${row}), '[]'::json) as ${key}`;
+  return { sql: `coalesce((select json_agg(${row}) from (select ${columns.join(', ')} from ${from}${tail}) ${row}), '[]'::json)`, key };
+}
+
+/** `...rel(cols)`: one scalar subquery per column of the related row (null when there is none). */
+function spreadOutputs(scope: Scope, parent: Target, item: EmbedItem): Output[] {
+  const { rel, child } = resolveChild(scope, parent, item);
+  if (!rel.toOne) throw new RestError(400, 'PGRST100', `Spreading '${item.relation}' needs a to-one relationship; '${item.relation}' is one-to-many here`);
+  const where = [joinCondition(rel, parent, child), ...childFilters(scope, child, item)];
+  const from = `${qualified(scope.info.schema, rel.table)} as ${child.alias} where ${where.join(' and ')}`;
+  return outputs(scope, child, item.items).map((o) => ({ sql: `(select ${o.sql} from ${from} limit 1)`, key: o.key }));
 }
 
 /**
