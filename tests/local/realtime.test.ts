@@ -3,6 +3,7 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { cleanupChanges } from '../../supabase/local/realtime/index.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 
 let stack: TestStack;
@@ -432,5 +433,115 @@ describe('broadcast and presence', () => {
     expect(await chP.untrack()).toBe('ok');
     expect((await leaves.next()).key).toBe('p');
     expect(chQ.presenceState()).not.toHaveProperty('p');
+  });
+});
+
+/** A bare Phoenix client (vsn 2.0.0) for what supabase-js does not let a test control. */
+async function rawSocket(apikey = stack.anonKey) {
+  const ws = new WebSocket(`${stack.url.replace(/^http/, 'ws')}/realtime/v1/websocket?apikey=${apikey}&vsn=2.0.0`);
+  const frames = recorder<unknown[]>();
+  ws.on('message', (data, isBinary) => !isBinary && frames.push(JSON.parse(String(data))));
+  await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
+  return { ws, frames, send: (frame: unknown[]) => ws.send(JSON.stringify(frame)) };
+}
+
+describe('protocol details', () => {
+  it('replies to heartbeats and to pushes on topics the socket has not joined', async () => {
+    const { ws, frames, send } = await rawSocket();
+    try {
+      send([null, '7', 'phoenix', 'heartbeat', {}]);
+      expect(await frames.next((f) => f[1] === '7')).toEqual([null, '7', 'phoenix', 'phx_reply', { status: 'ok', response: {} }]);
+      send(['3', '8', 'realtime:nowhere', 'broadcast', { type: 'broadcast', event: 'x', payload: {} }]);
+      expect(await frames.next((f) => f[1] === '8')).toEqual([
+        '3',
+        '8',
+        'realtime:nowhere',
+        'phx_reply',
+        { status: 'error', response: { reason: 'unmatched topic' } },
+      ]);
+    } finally {
+      ws.terminate();
+    }
+  });
+
+  it('closes a channel with a system error when its token expires', async () => {
+    const { ws, frames, send } = await rawSocket();
+    try {
+      const token = await tokenFor(userA, {}, 2);
+      send(['1', '1', 'realtime:expiring', 'phx_join', { config: {}, access_token: token }]);
+      expect(await frames.next((f) => f[1] === '1')).toMatchObject(['1', '1', 'realtime:expiring', 'phx_reply', { status: 'ok' }]);
+      const system = await frames.next((f) => f[3] === 'system');
+      expect(system[4]).toMatchObject({ extension: 'system', status: 'error', channel: 'expiring' });
+      expect((system[4] as { message: string }).message).toMatch(/^Token has expired \d+ seconds ago$/);
+      expect(await frames.next((f) => f[3] === 'phx_close')).toEqual(['1', '1', 'realtime:expiring', 'phx_close', {}]);
+    } finally {
+      ws.terminate();
+    }
+  });
+
+  it('closes a channel with a system error when an access_token push does not verify', async () => {
+    const c = client();
+    const states: string[] = [];
+    const system = recorder<Record<string, any>>();
+    const ch = c.channel('bad-token').on('system', {}, (m) => system.push(m));
+    await new Promise<void>((resolve) =>
+      ch.subscribe((s) => {
+        states.push(s);
+        if (s === 'SUBSCRIBED') resolve();
+      }),
+    );
+    await c.realtime.setAuth(stack.anonKey.slice(0, -4) + 'AAAA');
+    expect(await system.next()).toMatchObject({ extension: 'system', status: 'error', message: 'Failed to validate JWT signature' });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => states.includes('CLOSED') && (clearInterval(poll), resolve()), 20);
+    });
+    expect(states).toEqual(['SUBSCRIBED', 'CLOSED']);
+  });
+
+  it('relays binary broadcast payloads unchanged', async () => {
+    const p = client();
+    const q = client();
+    const got = recorder<{ payload: ArrayBuffer }>();
+    const chP = p.channel('r-bin').on('broadcast', { event: 'bytes' }, (m) => got.push(m as never));
+    const chQ = q.channel('r-bin');
+    await Promise.all([subscribed(chP), subscribed(chQ)]);
+    expect(await chQ.send({ type: 'broadcast', event: 'bytes', payload: new Uint8Array([1, 2, 250]).buffer })).toBe('ok');
+    expect([...new Uint8Array((await got.next()).payload)]).toEqual([1, 2, 250]);
+  });
+});
+
+describe('change capture', () => {
+  it('notifies only the id of a change, so rows larger than a NOTIFY payload still get through', async () => {
+    const payloads: string[] = [];
+    const unlisten = await stack.ctx.db.listen('realtime_changes', (p) => payloads.push(p));
+    try {
+      const big = 'x'.repeat(20_000);
+      await sql(`insert into todos (user_id, title) values ($1, $2)`, [userA, big]);
+      await sql('select 1');
+      expect(payloads.length).toBeGreaterThan(0);
+      for (const p of payloads) expect(p).toMatch(/^\d+$/);
+      const [change] = await sql<{ title: string }>(`select record->>'title' as title from realtime.changes where id = $1`, [payloads[0]]);
+      expect(change.title).toBe(big);
+    } finally {
+      await unlisten();
+    }
+  });
+
+  it('puts the capture trigger on tables as they join or leave the publication', async () => {
+    const triggers = () => sql(`select 1 from pg_trigger where tgname = 'realtime_capture' and tgrelid = 'public.unpublished'::regclass`);
+    expect(await triggers()).toHaveLength(0);
+    await sql(`alter publication supabase_realtime add table public.unpublished`);
+    expect(await triggers()).toHaveLength(1);
+    await sql(`alter publication supabase_realtime drop table public.unpublished`);
+    expect(await triggers()).toHaveLength(0);
+  });
+
+  it('cleans up old changes by age and by count', async () => {
+    await sql(`insert into todos (user_id, title) values ($1, 'c1'), ($1, 'c2'), ($1, 'c3')`, [userA]);
+    await cleanupChanges(stack.ctx.db, { maxAgeMs: 3_600_000, maxRows: 2 });
+    const kept = await sql<{ title: string }>(`select record->>'title' as title from realtime.changes order by id`);
+    expect(kept.map((r) => r.title)).toEqual(['c2', 'c3']);
+    await cleanupChanges(stack.ctx.db, { maxAgeMs: 0, maxRows: 1000 });
+    expect(await sql(`select 1 from realtime.changes`)).toEqual([]);
   });
 });

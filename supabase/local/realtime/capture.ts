@@ -119,7 +119,7 @@ export async function cleanupChanges(db: Database, opts: RetentionOptions = DEFA
     `with doomed as (
        select id from realtime.changes where committed_at < clock_timestamp() - make_interval(secs => $1)
        union
-       select id from realtime.changes order by id desc offset $2
+       (select id from realtime.changes order by id desc offset $2)
      )
      delete from realtime.changes c using doomed d where c.id = d.id`,
     [seconds, opts.maxRows],
