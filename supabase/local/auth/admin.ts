@@ -2,10 +2,8 @@ import type { StackContext } from '../context.ts';
 import { AuthError } from './errors.ts';
 import { assertStrongPassword, hashPassword } from './password.ts';
 import { findUserById, insertUser, normaliseEmail, toUser, USER_COLUMNS, UUID_RE, type UserRow } from './users.ts';
-import { applyUserChanges, type Body } from './user-routes.ts';
-
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+import { obj, str, type Body } from './fields.ts';
+import { applyUserChanges } from './user-routes.ts';
 
 /** Admin endpoints need a bearer whose role is service_role (or supabase_admin). */
 export async function requireAdmin(ctx: StackContext, bearer: string | null): Promise<void> {

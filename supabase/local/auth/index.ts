@@ -5,7 +5,8 @@ import { bearerToken } from '../http/gateway.ts';
 import { sendEmpty, sendJson } from '../http/respond.ts';
 import { createUser, deleteUserById, getUserById, listUsers, requireAdmin, updateUserById } from './admin.ts';
 import { API_VERSION, AuthError, sendAuthError } from './errors.ts';
-import { getUser, logout, signUp, tokenGrant, updateUser, type Body } from './user-routes.ts';
+import type { Body } from './fields.ts';
+import { getUser, logout, signUp, tokenGrant, updateUser } from './user-routes.ts';
 
 export type AuthHandler = (req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<void>;
 

@@ -1,13 +1,10 @@
 import type { StackContext } from '../context.ts';
+import type { Tx } from '../db.ts';
 import { AuthError, invalidCredentials, validationFailed } from './errors.ts';
 import { assertStrongPassword, checkPassword, hashPassword } from './password.ts';
 import { authenticateUser, endSessions, refreshSession, startSession, type Session } from './sessions.ts';
+import { obj, str, type Body } from './fields.ts';
 import { findUserByEmail, insertUser, mergeMetadata, normaliseEmail, toUser, USER_COLUMNS, type UserRow } from './users.ts';
-
-export type Body = Record<string, unknown>;
-
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 
 /** POST /token?grant_type=password|refresh_token */
 export async function tokenGrant(ctx: StackContext, grantType: string | null, body: Body): Promise<Session> {
@@ -85,11 +82,10 @@ export interface UserChanges {
   userMetadata?: Record<string, unknown>;
   appMetadata?: Record<string, unknown>;
   confirmEmail?: boolean;
-  banDuration?: string;
 }
 
 /** One UPDATE for everything a user or an admin may change. */
-export async function applyUserChanges(tx: Parameters<typeof findUserByEmail>[0], user: UserRow, c: UserChanges): Promise<UserRow> {
+export async function applyUserChanges(tx: Tx, user: UserRow, c: UserChanges): Promise<UserRow> {
   let email = user.email;
   if (c.email !== undefined && c.email !== null && c.email !== '') {
     email = normaliseEmail(c.email);
