@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../data/generator/generate.ts';
 import { pointInZones } from '../../src/geo/point-in-zones.ts';
 import { pointOnSurface } from '../../src/geo/point-on-surface.ts';
+import { validatePolygon } from '../../src/geo/validate-polygon.ts';
 import { zoneImpact, type ImpactCompound, type ImpactSite } from '../../src/geo/zone-impact.ts';
+import { polygonFixtures } from './polygon-fixtures.ts';
 
 // The demo district (same generator and seed as data/nantong), checked against PostGIS
 // running the same expressions as the zone_impact / zones_at_point SQL functions.
@@ -46,11 +48,14 @@ describe('geo functions agree with PostGIS on the demo district', () => {
       create table compounds (id text, households int, residents int, geom geometry);
       create table sites (id text, kind text, key boolean, geom geometry);
       create table zones (id text, geom geometry);`);
-    for (const c of compounds) {
-      await pg.query('insert into compounds values ($1, $2, $3, ST_SetSRID(ST_GeomFromGeoJSON($4), 4326))', [c.id, c.households, c.residents, JSON.stringify(c.geom)]);
-    }
-    for (const s of sites) await pg.query('insert into sites values ($1, $2, $3, ST_SetSRID(ST_GeomFromGeoJSON($4), 4326))', [s.id, s.kind, s.key, JSON.stringify(s.geom)]);
-    for (const z of zones) await pg.query('insert into zones values ($1, ST_SetSRID(ST_GeomFromGeoJSON($2), 4326))', [z.id, JSON.stringify(z.geom)]);
+    const load = (table: string, columns: string, rows: unknown[]) =>
+      pg.query(
+        `insert into ${table} select ${columns}, ST_SetSRID(ST_GeomFromGeoJSON(r -> 'geom'), 4326) from jsonb_array_elements($1::jsonb) r`,
+        [JSON.stringify(rows)],
+      );
+    await load('compounds', "r ->> 'id', (r ->> 'households')::int, (r ->> 'residents')::int", compounds);
+    await load('sites', "r ->> 'id', r ->> 'kind', (r ->> 'key')::boolean", sites);
+    await load('zones', "r ->> 'id'", zones);
   });
   afterAll(() => pg?.close());
 
@@ -111,5 +116,15 @@ describe('geo functions agree with PostGIS on the demo district', () => {
       hits += found.length;
     }
     expect(hits).toBeGreaterThan(10);
+  });
+
+  const structurallySound = polygonFixtures().filter(({ expected }) =>
+    expected.every((code) => !['not_polygon', 'empty', 'bad_position', 'out_of_range', 'ring_not_closed', 'too_few_positions'].includes(code)),
+  );
+
+  it.each(structurallySound)('validatePolygon agrees with ST_IsValid on $file', async ({ input }) => {
+    const geometry = (input as { type: string }).type === 'Feature' ? (input as { geometry: unknown }).geometry : input;
+    const { rows } = await pg.query<{ valid: boolean }>('select ST_IsValid(ST_GeomFromGeoJSON($1)) as valid', [JSON.stringify(geometry)]);
+    expect(validatePolygon(input).valid).toBe(rows[0].valid);
   });
 });
