@@ -226,6 +226,13 @@ describe('REST functions', () => {
     expect((await stack.anon.rpc('add', { a: 1, b: 2 }, { get: true })).data).toBe(3);
   });
 
+  it('head calls count without a body, object arguments included (POST with return=minimal)', async () => {
+    const head = await stack.anon.rpc('set_fn', {}, { head: true, count: 'exact' });
+    expect(head).toMatchObject({ error: null, data: null, count: 3 });
+    const posted = await stack.anon.rpc('echo_json', { any: { a: 1 } }, { head: true });
+    expect(posted).toMatchObject({ error: null, data: null });
+  });
+
   it('19: RAISE EXCEPTION is 400 P0001 with message, details and hint', async () => {
     const { error, status } = await stack.anon.rpc('boom');
     expect(status).toBe(400);

@@ -54,7 +54,9 @@ export async function handleRpc(r: RestRequest, name: string): Promise<Reply> {
   const casts = await r.casts.resolve(collectCasts(model.select));
   const scope = new Scope(info, model, casts);
   const withTotal = r.prefs.count !== undefined;
-  const plan = buildRpc(scope, fn, args, fromQuery, { rendering: r.media.rendering, stripNulls: r.media.stripNulls, body: r.method !== 'HEAD' }, withTotal);
+  // postgrest-js sends a HEAD call with object arguments as POST with return=minimal.
+  const wantBody = r.method !== 'HEAD' && r.prefs.return !== 'minimal';
+  const plan = buildRpc(scope, fn, args, fromQuery, { rendering: r.media.rendering, stripNulls: r.media.stripNulls, body: wantBody }, withTotal);
   const readOnly = fromQuery || !fn.volatile;
   const offset = model.resources.get('')?.offset ?? 0;
   return inRequestTransaction(r.ctx.db, { caller: r.caller, req: r.req, path: r.path, schema: r.schema, readOnly }, async (tx) => {
@@ -65,6 +67,6 @@ export async function handleRpc(r: RestRequest, name: string): Promise<Reply> {
     }
     const row = await runMain(tx, plan.sql, scope.params.values);
     if (plan.kind === 'rows') return readReply(r, row, offset);
-    return { status: 200, headers: { 'Content-Type': r.media.contentType }, body: r.method === 'HEAD' ? null : (row.pgrst_body ?? 'null') };
+    return { status: 200, headers: { 'Content-Type': r.media.contentType }, body: wantBody ? (row.pgrst_body ?? 'null') : null };
   });
 }
