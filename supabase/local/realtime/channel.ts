@@ -3,7 +3,8 @@ import { encodeText } from './frames.ts';
 
 /** The bits of a socket a channel writes to. */
 export interface Outlet {
-  sendText(frame: string): void;
+  /** A text frame; a Buffer is UTF-8 text encoded once for many sockets. */
+  sendText(frame: string | Buffer): void;
   sendBinary(frame: Buffer): void;
 }
 

@@ -44,8 +44,8 @@ export class Connection implements Outlet {
     ws.on('error', () => ws.terminate());
   }
 
-  sendText(frame: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
+  sendText(frame: string | Buffer): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame, { binary: false });
   }
 
   sendBinary(frame: Buffer): void {

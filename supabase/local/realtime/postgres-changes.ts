@@ -226,6 +226,12 @@ export class ChangeFeed {
     ).rows;
     const work: { row: ChangeRow; info: TableInfo; matched: Map<Channel, number[]>; pkKey: string; deletedVisibleTo?: Set<string> }[] = [];
     const checks = new Map<string, Check>();
+    const roles = new Map<string, boolean>();
+    const bypass = async (role: string) => {
+      let b = roles.get(role);
+      if (b === undefined) roles.set(role, (b = (await this.catalog.role(role)).bypassRls));
+      return b;
+    };
     for (const row of rows) {
       const candidates = this.candidates(row);
       if (candidates.length === 0) continue;
@@ -243,9 +249,10 @@ export class ChangeFeed {
       const pk = Object.fromEntries(info.primaryKey.map((k) => [k, (row.record ?? row.old_record ?? {})[k]]));
       const pkKey = JSON.stringify(info.primaryKey.map((k) => pk[k]));
       const unchecked = new Map<string, string>();
-      for (const channel of matched.keys()) {
-        if (!row.rls || (await this.catalog.role(channel.role)).bypassRls) continue;
-        unchecked.set(channel.claimsKey, channel.role);
+      if (row.rls) {
+        for (const channel of matched.keys()) {
+          if (!unchecked.has(channel.claimsKey) && !(await bypass(channel.role))) unchecked.set(channel.claimsKey, channel.role);
+        }
       }
       if (row.op === 'DELETE') {
         const deletedVisibleTo = unchecked.size ? await this.checkDeleted(row, info, pk, unchecked) : new Set<string>();
@@ -264,9 +271,11 @@ export class ChangeFeed {
     const visible = checks.size ? await this.checkVisibility([...checks.values()]) : new Set<string>();
     for (const { row, info, matched, pkKey, deletedVisibleTo } of work) {
       const dataByRole = new Map<string, string | null>();
+      // Viewers of one topic with the same bindings and role get the very same frame.
+      const frames = new Map<string, Buffer>();
       for (const [channel, subIds] of matched) {
         if (channel.closed) continue;
-        if (row.rls && !(await this.catalog.role(channel.role)).bypassRls) {
+        if (row.rls && !(await bypass(channel.role))) {
           const allowed = deletedVisibleTo
             ? deletedVisibleTo.has(channel.claimsKey)
             : info.primaryKey.length > 0 && visible.has(`${info.qualified}|${channel.claimsKey}|${pkKey}`);
@@ -279,7 +288,13 @@ export class ChangeFeed {
           dataByRole.set(channel.role, data);
         }
         if (data === null) continue;
-        channel.outlet.sendText(`[null,null,${JSON.stringify(channel.topic)},"postgres_changes",{"ids":${JSON.stringify(subIds)},"data":${data}}]`);
+        const frameKey = `${channel.role}|${subIds.join(',')}|${channel.topic}`;
+        let frame = frames.get(frameKey);
+        if (!frame) {
+          frame = Buffer.from(`[null,null,${JSON.stringify(channel.topic)},"postgres_changes",{"ids":${JSON.stringify(subIds)},"data":${data}}]`);
+          frames.set(frameKey, frame);
+        }
+        channel.outlet.sendText(frame);
       }
     }
   }
