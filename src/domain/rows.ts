@@ -138,6 +138,7 @@ export interface RoadRow {
   id: string;
   class: RoadClass;
   name: string | null;
+  name_en: string | null;
   oneway: boolean;
   speed_kmh: number;
   geom: LineString;
@@ -230,7 +231,7 @@ export const SITE_PUBLIC_COLUMNS = [
 export type PublicSiteRow = Pick<SiteRow, (typeof SITE_PUBLIC_COLUMNS)[number]>;
 
 export const DISTRICT_PUBLIC_COLUMNS = ['id', 'name', 'name_en', 'residents', 'geom'] as const satisfies readonly (keyof DistrictRow)[];
-export const ROAD_PUBLIC_COLUMNS = ['id', 'class', 'name', 'oneway', 'speed_kmh', 'geom'] as const satisfies readonly (keyof RoadRow)[];
+export const ROAD_PUBLIC_COLUMNS = ['id', 'class', 'name', 'name_en', 'oneway', 'speed_kmh', 'geom'] as const satisfies readonly (keyof RoadRow)[];
 
 /** What `zone_impact(geom)` returns: figures over the rows the caller may see. */
 export interface ZoneImpact {

@@ -51,7 +51,8 @@ create table public.sites (
   updated_by uuid,
   constraint sites_checkpoint_has_state check ((kind = 'checkpoint') = (state is not null)),
   constraint sites_quarantine_has_rooms check (kind <> 'quarantine_site' or (rooms_total is not null and site_type is not null)),
-  constraint sites_rooms_fit check (rooms_ready <= rooms_total and rooms_occupied <= rooms_total)
+  -- occupied rooms are ready rooms, ready rooms are rooms
+  constraint sites_rooms_fit check (rooms_ready <= rooms_total and rooms_occupied <= coalesce(rooms_ready, rooms_total))
 );
 alter table public.sites enable row level security;
 create index sites_geom_idx on public.sites using gist (geom);

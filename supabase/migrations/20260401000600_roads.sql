@@ -5,6 +5,7 @@ create table public.roads (
   id text primary key,
   class public.road_class not null,
   name text,
+  name_en text,
   oneway boolean not null default false,
   speed_kmh real not null check (speed_kmh > 0 and speed_kmh <= 200),
   geom geometry(LineString, 4326) not null check (case when ST_NPoints(geom) >= 2 then ST_IsValid(geom) else false end)

@@ -82,6 +82,7 @@ export const roadsFile = collection(
     id,
     class: z.enum(ROAD_CLASSES),
     name_zh: z.string().nullish(),
+    name_en: z.string().nullish(),
     oneway: z.boolean(),
     speed_kmh: z.number().positive().max(200),
   }),

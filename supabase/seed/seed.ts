@@ -123,12 +123,13 @@ function readDataset(dir: string): TableLoad[] {
     {
       table: 'roads',
       file: 'roads.geojson',
-      columns: { id: 'text', class: 'public.road_class', name: 'text', oneway: 'boolean', speed_kmh: 'real' },
+      columns: { id: 'text', class: 'public.road_class', name: 'text', name_en: 'text', oneway: 'boolean', speed_kmh: 'real' },
       geometry: { geom: 'as-is' },
       rows: roads.features.map(({ properties: p, geometry }) => ({
         id: p.id,
         class: p.class,
         name: p.name_zh ?? null,
+        name_en: p.name_en ?? null,
         oneway: p.oneway,
         speed_kmh: p.speed_kmh,
         geom: geometry,

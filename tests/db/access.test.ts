@@ -60,7 +60,7 @@ const ROW_COLUMNS: Record<string, string[]> = {
     pass_required: true, rooms_total: true, rooms_ready: true, rooms_occupied: true, site_type: true, key: true,
     version: true, updated_at: true, updated_by: true,
   }),
-  roads: all<keyof RoadRow>({ id: true, class: true, name: true, oneway: true, speed_kmh: true, geom: true }),
+  roads: all<keyof RoadRow>({ id: true, class: true, name: true, name_en: true, oneway: true, speed_kmh: true, geom: true }),
   deliveries: all<keyof DeliveryRow>({
     id: true, depot_id: true, truck: true, status: true, route: true, notes: true, version: true,
     created_by: true, created_at: true, updated_at: true, updated_by: true,
@@ -198,12 +198,14 @@ describe('check constraints', () => {
     expect(srid).toBe(4326);
   });
 
-  it('rejects kind-specific fields that do not fit: a checkpoint without a state, more rooms occupied than exist', async () => {
+  it('rejects kind-specific fields that do not fit: a checkpoint without a state, more rooms occupied than exist or are ready', async () => {
     const point = `'SRID=4326;POINT(120.97 31.97)'`;
     const checkpoint = `insert into sites (kind, name, geom) values ('checkpoint', 'x', ${point})`;
     const rooms = `insert into sites (kind, name, geom, rooms_total, rooms_occupied, site_type) values ('quarantine_site', 'x', ${point}, 10, 11, 'hotel')`;
     expect(await sqlState(() => asActor(t.db, 'service_role', (tx) => tx.query(checkpoint)))).toBe('23514');
     expect(await sqlState(() => asActor(t.db, 'service_role', (tx) => tx.query(rooms)))).toBe('23514');
+    const beyondReady = `insert into sites (kind, name, geom, rooms_total, rooms_ready, rooms_occupied, site_type) values ('quarantine_site', 'x', ${point}, 10, 5, 6, 'hotel')`;
+    expect(await sqlState(() => asActor(t.db, 'service_role', (tx) => tx.query(beyondReady)))).toBe('23514');
   });
 
   it('refuses a delivery that does not start at a depot', async () => {

@@ -46,6 +46,15 @@ describe('the seeded dataset', () => {
       zones: featureCount('zones.geojson'),
     });
   });
+
+  it('keeps the English road names and the drop points', async () => {
+    const { rows } = await t.db.query<{ named: number; drops: number }>(
+      `select (select count(*)::int from roads where name_en is not null) as named,
+              (select count(*)::int from compounds where drop_point is not null) as drops`,
+    );
+    expect(rows[0].named).toBeGreaterThan(0);
+    expect(rows[0].drops).toBe(featureCount('compounds.geojson'));
+  });
 });
 
 describe('zone_impact', () => {
