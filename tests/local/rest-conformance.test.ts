@@ -166,6 +166,19 @@ describe('REST writes', () => {
     expect(after!.done).toBe(false);
   });
 
+  it('rollback() answers as usual and keeps nothing; maxAffected() refuses and rolls back', async () => {
+    const { data: row } = await stack.admin.from('todos').insert({ title: tag() }).select().single();
+    const rolled = await stack.admin.from('todos').update({ done: true }).eq('id', row!.id).select('done').rollback();
+    expect(rolled.data).toEqual([{ done: true }]);
+    const { data: after } = await stack.admin.from('todos').select('done').eq('id', row!.id).single();
+    expect(after!.done).toBe(false);
+    const capped = await stack.admin.from('todos').update({ amount: 7 }).in('id', ids).maxAffected(1);
+    expect(capped.status).toBe(400);
+    expect(capped.error?.code).toBe('PGRST124');
+    const { data: changed } = await stack.admin.from('todos').select('id').eq('amount', 7);
+    expect(changed).toEqual([]);
+  });
+
   it('14: a duplicate primary key is 409 23505 with message, details and hint keys', async () => {
     const { error, status } = await stack.admin.from('todos').insert({ id: ids[0], title: tag() });
     expect(status).toBe(409);

@@ -130,7 +130,11 @@ describe('headers and status mapping', () => {
       count: 'exact',
       return: 'representation',
       missing: 'default',
+      invalid: [],
     });
+    expect(parsePrefer('handling=strict, max-affected=5, tx=rollback')).toMatchObject({ handling: 'strict', maxAffected: 5, tx: 'rollback' });
+    expect(parsePrefer('wat=1').invalid).toEqual(['wat=1']);
+    rejects(() => parsePrefer('handling=strict, wat=1'), 'PGRST122');
   });
 
   it('maps SQLSTATEs like PostgREST', () => {

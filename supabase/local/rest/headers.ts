@@ -6,11 +6,19 @@ export interface Preferences {
   count?: 'exact' | 'planned' | 'estimated';
   resolution?: 'merge-duplicates' | 'ignore-duplicates';
   missing?: 'default' | 'null';
+  handling?: 'strict' | 'lenient';
+  maxAffected?: number;
+  tx?: 'commit' | 'rollback';
+  /** Preferences not understood; an error only under `handling=strict`. */
+  invalid: string[];
 }
 
-/** `Prefer` arrives comma-joined (postgrest-js joins with ", "); unknown preferences are ignored as PostgREST does. */
+/**
+ * `Prefer` arrives comma-joined (postgrest-js joins with ", "). Unknown preferences are ignored,
+ * as PostgREST does, unless `handling=strict` asks for an error.
+ */
 export function parsePrefer(header: string | string[] | undefined): Preferences {
-  const prefs: Preferences = {};
+  const prefs: Preferences = { invalid: [] };
   const raw = Array.isArray(header) ? header.join(',') : (header ?? '');
   for (const part of raw.split(',')) {
     const [key, value] = part.trim().split('=').map((s) => s.trim());
@@ -18,6 +26,14 @@ export function parsePrefer(header: string | string[] | undefined): Preferences 
     else if (key === 'count' && (value === 'exact' || value === 'planned' || value === 'estimated')) prefs.count = value;
     else if (key === 'resolution' && (value === 'merge-duplicates' || value === 'ignore-duplicates')) prefs.resolution = value;
     else if (key === 'missing' && (value === 'default' || value === 'null')) prefs.missing = value;
+    else if (key === 'handling' && (value === 'strict' || value === 'lenient')) prefs.handling = value;
+    else if (key === 'max-affected' && /^\d+$/.test(value ?? '')) prefs.maxAffected = Number(value);
+    else if (key === 'tx' && (value === 'commit' || value === 'rollback')) prefs.tx = value;
+    else if (key === 'timezone' || key === 'params') continue;
+    else if (part.trim() !== '') prefs.invalid.push(part.trim());
+  }
+  if (prefs.handling === 'strict' && prefs.invalid.length > 0) {
+    throw new RestError(400, 'PGRST122', 'Invalid preferences given with handling=strict', `Invalid preferences: ${prefs.invalid.join(', ')}`);
   }
   return prefs;
 }

@@ -59,7 +59,8 @@ export async function handleRpc(r: RestRequest, name: string): Promise<Reply> {
   const plan = buildRpc(scope, fn, args, fromQuery, { rendering: r.media.rendering, stripNulls: r.media.stripNulls, body: wantBody }, withTotal);
   const readOnly = fromQuery || !fn.volatile;
   const offset = model.resources.get('')?.offset ?? 0;
-  return inRequestTransaction(r.ctx.db, { caller: r.caller, req: r.req, path: r.path, schema: r.schema, readOnly }, async (tx) => {
+  const rollback = r.prefs.tx === 'rollback';
+  return inRequestTransaction(r.ctx.db, { caller: r.caller, req: r.req, path: r.path, schema: r.schema, readOnly, rollback }, async (tx) => {
     await validateGeometries(tx, geometryArgs(fn, args));
     if (plan.kind === 'void') {
       await tx.query(plan.sql, scope.params.values);

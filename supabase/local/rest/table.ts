@@ -50,7 +50,7 @@ function shapeOf(r: RestRequest, body: boolean): ResultShape {
   return { rendering: r.media.rendering, stripNulls: r.media.stripNulls, body };
 }
 
-const writeScope = (r: RestRequest) => ({ caller: r.caller, req: r.req, path: r.path, schema: r.schema, readOnly: false });
+const writeScope = (r: RestRequest) => ({ caller: r.caller, req: r.req, path: r.path, schema: r.schema, readOnly: false, rollback: r.prefs.tx === 'rollback' });
 
 /** `/rest/v1/<table>`: GET / HEAD read, POST insert or upsert, PATCH update, DELETE. */
 export async function handleTable(r: RestRequest, table: string): Promise<Reply> {
@@ -197,6 +197,9 @@ function mutationReply(r: RestRequest, built: Mutation, kind: 'PATCH' | 'DELETE'
       affected = (await tx.query(built.sql, built.values)).affectedRows ?? 0;
     }
     if (r.media.rendering === 'object' && affected !== 1) throw singleObjectError(affected);
+    if (r.prefs.handling === 'strict' && r.prefs.maxAffected !== undefined && affected > r.prefs.maxAffected) {
+      throw new RestError(400, 'PGRST124', 'Query result exceeds max-affected preference constraint', `The query affects ${affected} rows`);
+    }
     const total = r.prefs.count ? String(affected) : '*';
     const range = (kind === 'PATCH' || wantsRows(r)) && affected > 0 ? `0-${affected - 1}/${total}` : `*/${total}`;
     if (!wantsRows(r)) return { status: 204, headers: { 'Content-Range': range }, body: null };

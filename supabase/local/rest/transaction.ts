@@ -12,6 +12,15 @@ export interface RequestScope {
   path: string;
   schema: string;
   readOnly: boolean;
+  /** `Prefer: tx=rollback`: answer as usual, then roll everything back. */
+  rollback?: boolean;
+}
+
+/** Carries a finished answer out of a transaction that must not commit. */
+class RollbackWith<T> extends Error {
+  constructor(readonly result: T) {
+    super('rolled back on request');
+  }
 }
 
 function cookies(header: string | undefined): Record<string, string> {
@@ -28,7 +37,20 @@ function cookies(header: string | undefined): Record<string, string> {
  * all set by one statement before anything else; GET/HEAD (and non-volatile RPC) run read only.
  * Throwing inside fn rolls everything back.
  */
-export function inRequestTransaction<T>(db: Database, scope: RequestScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inRequestTransaction<T>(db: Database, scope: RequestScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!scope.rollback) return runTransaction(db, scope, fn);
+  try {
+    await runTransaction(db, scope, async (tx) => {
+      throw new RollbackWith(await fn(tx));
+    });
+  } catch (e) {
+    if (e instanceof RollbackWith) return e.result as T;
+    throw e;
+  }
+  throw new Error('unreachable: a rolled-back transaction always throws');
+}
+
+function runTransaction<T>(db: Database, scope: RequestScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const { caller, req } = scope;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;

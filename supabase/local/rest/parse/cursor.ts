@@ -36,7 +36,7 @@ export class Cursor {
 
   fail(reason: string): Error {
     const found = this.done ? 'end of input' : `"${this.text.slice(this.pos, this.pos + 12)}"`;
-    return parseError(`"failed to parse ${this.what} (${this.text})"`, `${reason} at position ${this.pos + 1}, found ${found}`);
+    return parseError(`failed to parse ${this.what} (${this.text})`, `${reason} at position ${this.pos + 1}, found ${found}`);
   }
 
   /** An identifier: a run of letters, digits, `_` and `$` (any non-ASCII letter too), or a double-quoted name. */

@@ -73,7 +73,7 @@ function applyParam(model: QueryModel, key: string, value: string): void {
 }
 
 function parseCount(value: string, what: string): number {
-  if (!/^-?\d+$/.test(value)) throw parseError(`"failed to parse ${what} (${value})"`, `${what} must be a whole number`);
+  if (!/^-?\d+$/.test(value)) throw parseError(`failed to parse ${what} (${value})`, `${what} must be a whole number`);
   const n = Number(value);
   if (n < 0) {
     throw new RestError(416, 'PGRST103', 'Requested range not satisfiable', `${what} must not be negative`);
