@@ -2,16 +2,16 @@ import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../../data/generator/generate.ts';
 import { pointInZones } from '../../src/geo/point-in-zones.ts';
 import { pointOnSurface } from '../../src/geo/point-on-surface.ts';
 import { validatePolygon } from '../../src/geo/validate-polygon.ts';
 import { zoneImpact, type ImpactCompound, type ImpactSite } from '../../src/geo/zone-impact.ts';
 import { polygonFixtures } from './polygon-fixtures.ts';
+import { demoLayer } from '../helpers/demo-district.ts';
 
-// The demo district (same generator and seed as data/nantong), checked against PostGIS
+// The committed demo district, data/nantong, checked against PostGIS
 // running the same expressions as the zone_impact / zones_at_point SQL functions.
-const data = generate();
+const data = { compounds: demoLayer('compounds'), sites: demoLayer('sites'), zones: demoLayer('zones') };
 const compounds: ImpactCompound[] = data.compounds.features.map((f) => ({
   id: f.properties.id,
   households: f.properties.households,

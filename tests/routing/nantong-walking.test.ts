@@ -1,12 +1,12 @@
 import { length, lineString } from '@turf/turf';
 import { describe, expect, it } from 'vitest';
-import { generate } from '../../data/generator/generate.ts';
 import type { RoadCollection } from '../../src/routing/road-graph.ts';
 import { buildRoutingNetwork } from '../../src/routing/routing-network.ts';
 import { nearestByWalking } from '../../src/routing/walking-search.ts';
+import { demoLayer } from '../helpers/demo-district.ts';
 
 // The demo district (the same generator and seed as data/nantong).
-const data = generate();
+const data = { roads: demoLayer('roads'), sites: demoLayer('sites'), compounds: demoLayer('compounds') };
 const network = buildRoutingNetwork(data.roads as unknown as RoadCollection);
 const openTestingSites = data.sites.features
   .filter((f) => f.properties.kind === 'testing_site' && f.properties.status === 'open')

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { generate } from '../../data/generator/generate.ts';
 import { buildCompoundSearchIndex } from '../../src/search/compound-index.ts';
+import { demoLayer } from '../helpers/demo-district.ts';
 
-// The demo district (same generator and seed as data/nantong).
-const compounds = generate().compounds.features.map(({ properties: p }) => ({ id: p.id, name: p.name_zh, name_en: p.name_en }));
+// The committed demo district, data/nantong.
+const compounds = demoLayer('compounds').features.map(({ properties: p }) => ({ id: p.id, name: p.name_zh, name_en: p.name_en }));
 const index = buildCompoundSearchIndex(compounds);
 
 describe('compound search on the demo district', () => {
