@@ -231,13 +231,15 @@ describe('public map broadcast', () => {
 
   it('delivers public zones as upserts and tells viewers when a zone leaves public view', async () => {
     const { zones } = await publicMap(client());
+    const commander = await signedIn(COMMANDER);
+    const patch = async (id: string, status: string) => expect((await commander.from('zones').update({ status }).eq('id', id)).error).toBeNull();
     const lifted = await newZone('will be lifted', 'active');
-    await asCommander(`update zones set status = 'lifted' where id = $1`, [lifted]);
+    await patch(lifted, 'lifted');
     const draft = await newZone('draft first', 'draft');
-    await asCommander(`update zones set status = 'active' where id = $1`, [draft]);
-    await asCommander(`update zones set status = 'draft' where id = $1`, [draft]);
+    await patch(draft, 'active');
+    await patch(draft, 'draft');
     const deleted = await newZone('will be deleted', 'active');
-    await asCommander(`delete from zones where id = $1`, [deleted]);
+    expect((await commander.from('zones').delete().eq('id', deleted)).error).toBeNull();
 
     await zones.next((p) => p.op === 'remove' && p.id === deleted);
     expect(zones.seen.map((p) => (p.op === 'upsert' ? `upsert ${p.row.id}` : `remove ${p.id}`))).toEqual([

@@ -204,8 +204,9 @@ describe('postgres_changes', () => {
     expect(msg).toMatchObject({ extension: 'postgres_changes', status: 'ok', message: 'Subscribed to PostgreSQL' });
   });
 
-  it('E.33 an insert fires the INSERT callback with the typed row and nothing old', async () => {
+  it('E.33 an insert through REST fires the INSERT callback with the typed row and nothing old', async () => {
     const c = client(stack.serviceKey);
+    const a = await signedIn('rt-a@example.test');
     const system = recorder<Record<string, unknown>>();
     const events = recorder<Record<string, any>>();
     const ch = c
@@ -213,13 +214,15 @@ describe('postgres_changes', () => {
       .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'todos' }, (p) => events.push(p))
       .on('system', {}, (m) => system.push(m));
     await subscribedToChanges(ch, system);
-    const [row] = await sql<{ id: number }>(
-      `insert into todos (user_id, title, loc) values ($1, 'buy masks', 'SRID=4326;POINT(120.95 31.9)') returning id`,
-      [userA],
-    );
+    const { data, error } = await a
+      .from('todos')
+      .insert({ title: 'buy masks', loc: { type: 'Point', coordinates: [120.95, 31.9] } })
+      .select('id')
+      .single();
+    expect(error).toBeNull();
     const e = await events.next();
     expect(e).toMatchObject({ eventType: 'INSERT', schema: 'public', table: 'todos', old: {}, errors: null });
-    expect(e.new).toMatchObject({ id: Number(row.id), title: 'buy masks', done: false, user_id: userA });
+    expect(e.new).toMatchObject({ id: data!.id, title: 'buy masks', done: false, user_id: userA });
     expect(e.new.loc).toMatchObject({ type: 'Point', coordinates: [120.95, 31.9] });
     expect(new Date(e.commit_timestamp).toISOString()).toBe(e.commit_timestamp);
   });
@@ -271,6 +274,7 @@ describe('postgres_changes', () => {
   });
 
   it('E.36 a user does not receive another user’s rows; after sign-out the channel follows anon’s policies', async () => {
+    const a = await signedIn('rt-a@example.test');
     const b = await signedIn('rt-b@example.test');
     const system = recorder<Record<string, unknown>>();
     const events = recorder<Record<string, any>>();
@@ -279,8 +283,9 @@ describe('postgres_changes', () => {
       .on('postgres_changes', { event: '*', schema: 'public', table: 'todos' }, (p) => events.push(p))
       .on('system', {}, (m) => system.push(m));
     await subscribedToChanges(ch, system);
-    await asUser(userA, `insert into todos (title) values ('secret of A')`);
-    await asUser(userB, `insert into todos (title) values ('note of B')`);
+    const insert = async (who: SupabaseClient, title: string) => expect((await who.from('todos').insert({ title })).error).toBeNull();
+    await insert(a, 'secret of A');
+    await insert(b, 'note of B');
     await events.next((e) => e.new.title === 'note of B');
     expect(events.seen.map((e) => e.new.title)).toEqual(['note of B']);
 
@@ -290,7 +295,7 @@ describe('postgres_changes', () => {
     await b.auth.signOut();
     await system.next((m) => m.extension === 'postgres_changes', 'resubscription');
     await asUser(userB, `insert into todos (title) values ('private of B')`);
-    await asUser(userA, `insert into todos (title) values ('public from A')`);
+    await insert(a, 'public from A');
     await events.next((e) => e.new.title === 'public from A');
     expect(events.seen.map((e) => e.new.title)).toEqual(['note of B', 'public from A']);
   });
