@@ -34,6 +34,8 @@ create table public.compounds (
 );
 alter table public.compounds enable row level security;
 create index compounds_geom_idx on public.compounds using gist (geom);
+-- routing asks which drop points lie inside a sealed zone
+create index compounds_drop_point_idx on public.compounds using gist (drop_point);
 create index compounds_district_idx on public.compounds (district);
 create index compounds_name_trgm_idx on public.compounds using gin (name extensions.gin_trgm_ops);
 

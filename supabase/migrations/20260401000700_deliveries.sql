@@ -17,6 +17,8 @@ create table public.deliveries (
 alter table public.deliveries enable row level security;
 create index deliveries_depot_idx on public.deliveries (depot_id);
 create index deliveries_status_idx on public.deliveries (status);
+-- re-planning asks which planned routes cross a zone that just changed
+create index deliveries_route_idx on public.deliveries using gist (route);
 
 create table public.delivery_stops (
   id text primary key default gen_random_uuid()::text,
