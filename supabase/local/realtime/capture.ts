@@ -101,13 +101,13 @@ export async function installChangeCapture(db: Database): Promise<void> {
 }
 
 export interface RetentionOptions {
-  /** Changes older than this are deleted; default 5 minutes. */
+  /** Changes older than this are deleted; default 2 minutes. */
   maxAgeMs: number;
-  /** At most this many of the newest changes are kept; default 10,000. */
+  /** At most this many of the newest changes are kept; default 2,000 (a zone's row can be megabytes). */
   maxRows: number;
 }
 
-export const DEFAULT_RETENTION: RetentionOptions = { maxAgeMs: 5 * 60_000, maxRows: 10_000 };
+export const DEFAULT_RETENTION: RetentionOptions = { maxAgeMs: 2 * 60_000, maxRows: 2_000 };
 
 /**
  * Deletes old captured changes and delivered broadcast messages. Changes are read right after

@@ -17,7 +17,7 @@ export { installRealtimeSchema, installChangeCapture, cleanupChanges };
 
 export interface RealtimeOptions {
   retention?: RetentionOptions;
-  /** How often old changes are deleted; default every minute. */
+  /** How often old changes are deleted; default every 30 s. */
   cleanupIntervalMs?: number;
   /** A record larger than this (JSON bytes) is cut to its small fields with `Error 413`; default 1 MiB as on Supabase. */
   maxRecordBytes?: number;
@@ -61,7 +61,7 @@ export function createRealtime(ctx: { db: Database; keys: Keys }, opts: Realtime
   sweeper.unref();
   const cleaner = setInterval(() => {
     cleanupChanges(db, opts.retention ?? DEFAULT_RETENTION).catch((e) => log('realtime: change cleanup failed', e));
-  }, opts.cleanupIntervalMs ?? 60_000);
+  }, opts.cleanupIntervalMs ?? 30_000);
   cleaner.unref();
 
   function reject(socket: Duplex, status: number, error: string): void {
