@@ -357,6 +357,19 @@ describe('postgres_changes', () => {
     expect(only(got.notIn)).toEqual(['f-c']);
   });
 
+  it('a binding without a table receives changes of every published table of the schema', async () => {
+    const c = client(stack.serviceKey);
+    const system = recorder<Record<string, unknown>>();
+    const events = recorder<Record<string, any>>();
+    const ch = c
+      .channel('pg-schema')
+      .on('postgres_changes', { event: 'INSERT', schema: 'public' }, (p) => events.push(p))
+      .on('system', {}, (m) => system.push(m));
+    await subscribedToChanges(ch, system);
+    await sql(`insert into todos (user_id, title) values ($1, 'any table')`, [userA]);
+    expect(await events.next()).toMatchObject({ table: 'todos', eventType: 'INSERT', new: { title: 'any table' } });
+  });
+
   it('reports a system error for a table outside the publication or a filter on a missing column', async () => {
     const c = client(stack.serviceKey);
     for (const binding of [

@@ -56,15 +56,6 @@ export class Catalog {
     return p;
   }
 
-  /** Tables of the publication in a schema ('*' for every schema). */
-  async publishedTables(schema: string): Promise<{ schema: string; table: string }[]> {
-    const r = await this.db.query<{ schemaname: string; tablename: string }>(
-      `select schemaname, tablename from pg_publication_tables where pubname = 'supabase_realtime' and ($1 = '*' or schemaname = $1)`,
-      [schema],
-    );
-    return r.rows.map((x) => ({ schema: x.schemaname, table: x.tablename }));
-  }
-
   role(name: string): Promise<RoleInfo> {
     let p = this.roles.get(name);
     if (!p) {

@@ -229,7 +229,7 @@ function obj(v: unknown): Record<string, unknown> {
 }
 
 /** The join `config`, shallow-merged by the client, so any key may be missing. */
-export function parseConfig(raw: unknown): ChannelConfig {
+function parseConfig(raw: unknown): ChannelConfig {
   const config = obj(raw);
   const broadcast = obj(config.broadcast);
   const presence = obj(config.presence);
