@@ -1,14 +1,17 @@
-import { Map as MapLibreMap, setWorkerUrl, type GeoJSONSource } from 'maplibre-gl';
+import { Map as MapLibreMap, getWorkerCount, setWorkerCount, setWorkerUrl, type GeoJSONSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { basemapBounds, basemapFiles } from 'virtual:basemap';
 import { mapFontFaces } from 'virtual:map-fonts';
 import type { BasemapLayer } from './basemap/basemap-data.ts';
-import { LABEL_LAYER_IDS, ZONE_FILL_BEFORE_LAYER, ZONE_LINE_BEFORE_LAYER, buildOfflineStyle, labelText } from './basemap/style.ts';
+import { LABEL_LAYER_IDS, buildOfflineStyle, labelText } from './basemap/style.ts';
 import type { Camera, Locale } from '../navigation/hash-state.ts';
-import { ZONE_SOURCE, zoneLayers } from './zone-layers.ts';
+import { EMPTY_ZONES, ZONE_SOURCE, withZones, zoneLayers } from './zone-layers.ts';
 
 setWorkerUrl(workerUrl);
+// MapLibre gives a two-core phone one worker, where the zones would queue behind the roads
+// being tiled; with two, sources are spread over both.
+if (getWorkerCount() < 2) setWorkerCount(2);
 
 const absolute = (path: string) => new URL(path, document.baseURI).href;
 
@@ -32,7 +35,7 @@ export function createMap({ container, camera, locale }: CreateMapOptions): MapL
   const margin = Math.max(east - west, north - south) * 0.5;
   return new MapLibreMap({
     container,
-    style: onlineStyle || buildOfflineStyle({ files, fontFaces, locale }),
+    style: onlineStyle || withZones(buildOfflineStyle({ files, fontFaces, locale }), locale),
     ...(camera ? { center: camera.center, zoom: camera.zoom } : { bounds: [west, south, east, north], fitBoundsOptions: { padding: 16 } }),
     maxBounds: [west - margin, south - margin, east + margin, north + margin],
     minZoom: 8,
@@ -45,13 +48,12 @@ export function createMap({ container, camera, locale }: CreateMapOptions): MapL
   });
 }
 
-/** Adds the zones source and layers (under the basemap labels when the offline style is used). */
+/** Adds the zones to a style that does not have them (an online style), on top. */
 export function addZoneLayers(map: MapLibreMap, locale: Locale): void {
-  map.addSource(ZONE_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, promoteId: 'id' });
+  if (map.getSource(ZONE_SOURCE)) return;
+  map.addSource(ZONE_SOURCE, EMPTY_ZONES);
   const { fill, lines } = zoneLayers(locale);
-  const before = (id: string) => (map.getLayer(id) ? id : undefined);
-  for (const layer of fill) map.addLayer(layer as never, before(ZONE_FILL_BEFORE_LAYER));
-  for (const layer of lines) map.addLayer(layer as never, before(ZONE_LINE_BEFORE_LAYER));
+  for (const layer of [...fill, ...lines]) map.addLayer(layer as never);
 }
 
 export function zoneSource(map: MapLibreMap): GeoJSONSource | undefined {

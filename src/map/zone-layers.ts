@@ -1,8 +1,8 @@
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import type { LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
+import type { GeoJSONSourceSpecification, LayerSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { Locale } from '../navigation/hash-state.ts';
 import { ZONE_LEVELS, type ZoneLevel } from '../domain/rows.ts';
-import { MAP_FONT, labelText } from './basemap/style.ts';
+import { MAP_FONT, ZONE_FILL_BEFORE_LAYER, ZONE_LINE_BEFORE_LAYER, labelText } from './basemap/style.ts';
 
 /** Lockdown red, control orange, precaution yellow: the colours the legend and the map share. */
 export const ZONE_COLORS: Record<ZoneLevel, string> = {
@@ -91,4 +91,19 @@ export function countByLevel(zones: readonly Pick<MapZone, 'level'>[]): Record<Z
   const counts: Record<ZoneLevel, number> = { lockdown: 0, control: 0, precaution: 0 };
   for (const zone of zones) if (zone.level in counts) counts[zone.level] += 1;
   return counts;
+}
+
+export const EMPTY_ZONES: GeoJSONSourceSpecification = { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, promoteId: 'id' };
+
+/**
+ * The offline style with the zones in it from the start: the zones source comes first, so
+ * MapLibre gives it a worker of its own rather than one busy tiling the roads, and the zone
+ * layers sit under the basemap labels.
+ */
+export function withZones(style: StyleSpecification, locale: Locale): StyleSpecification {
+  const { fill, lines } = zoneLayers(locale);
+  const layers = [...style.layers];
+  layers.splice(layers.findIndex((layer) => layer.id === ZONE_FILL_BEFORE_LAYER), 0, ...fill);
+  layers.splice(layers.findIndex((layer) => layer.id === ZONE_LINE_BEFORE_LAYER), 0, ...lines);
+  return { ...style, sources: { [ZONE_SOURCE]: EMPTY_ZONES, ...style.sources }, layers };
 }

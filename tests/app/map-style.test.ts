@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parseFontFaces } from '../../src/map/basemap/font-faces.ts';
 import { LABEL_LAYER_IDS, MAP_FONT, ZONE_FILL_BEFORE_LAYER, ZONE_LINE_BEFORE_LAYER, buildOfflineStyle, labelText } from '../../src/map/basemap/style.ts';
-import { zoneLayers } from '../../src/map/zone-layers.ts';
+import { withZones } from '../../src/map/zone-layers.ts';
 
 const files = {
   districts: 'http://127.0.0.1/basemap/districts.json',
@@ -15,13 +15,12 @@ const files = {
 const fontFaces = [{ url: 'http://127.0.0.1/assets/latin.woff2', 'unicode-range': ['U+0000-00FF'] }];
 
 describe('offline basemap style', () => {
-  it('is a valid MapLibre style with zone layers added where the map view adds them', () => {
-    const style = buildOfflineStyle({ files, fontFaces, locale: 'zh-CN' });
-    const { fill, lines } = zoneLayers('zh-CN');
-    const layers = [...style.layers];
-    layers.splice(layers.findIndex((l) => l.id === ZONE_FILL_BEFORE_LAYER), 0, ...fill);
-    layers.splice(layers.findIndex((l) => l.id === ZONE_LINE_BEFORE_LAYER), 0, ...lines);
-    const full = { ...style, sources: { ...style.sources, zones: { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } } }, layers };
+  it('is a valid MapLibre style, with the zones first among sources and under the labels', () => {
+    const full = withZones(buildOfflineStyle({ files, fontFaces, locale: 'zh-CN' }), 'zh-CN');
+    expect(Object.keys(full.sources)[0]).toBe('zones');
+    const ids = full.layers.map((layer) => layer.id);
+    expect(ids.indexOf('zone-fill')).toBe(ids.indexOf(ZONE_FILL_BEFORE_LAYER) - 1);
+    expect(ids.indexOf('zone-label')).toBe(ids.indexOf(ZONE_LINE_BEFORE_LAYER) - 1);
     expect(validateStyleMin(full)).toEqual([]);
   });
 

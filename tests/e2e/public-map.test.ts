@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZONE_LEVELS, type ZoneLevel } from '../../src/domain/rows.ts';
 import { ZONE_COLORS } from '../../src/map/zone-layers.ts';
 import { COMMANDER, DEMO_PASSWORD, startTestStack, type TestStack } from '../helpers/stack.ts';
-import { buildAppForTests } from './helpers/app-build.ts';
+import { buildAppForTests } from './helpers/test-app.ts';
 import { launchBrowser, openPage, screenshot, type Browser, type PageWatch } from './helpers/browser.ts';
 import { countColours, hexToRgb } from './helpers/pixels.ts';
 
@@ -170,7 +170,9 @@ describe('staff on the public map', () => {
     await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual({ ...before, lockdown: before.lockdown + 1 });
     await commander.from('zones').delete().eq('id', (created as { id: string }).id);
     await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual(before);
+    // The session lives in the profile's storage: leave the next test an anonymous visitor.
     await page.getByTestId('sign-out').click();
+    await page.getByTestId('sign-in').waitFor();
     await page.close();
   });
 });
@@ -178,6 +180,7 @@ describe('staff on the public map', () => {
 describe('reconnecting', () => {
   it('catches up on a change it missed while the connection was down', async () => {
     const page = await open(VIEWPORTS[0]);
+    await page.getByTestId('sign-in').waitFor();
     const badge = page.getByTestId('live-status');
     await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
     // The resync that follows every subscription has finished once no request is in flight.

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDER, DEMO_PASSWORD, DISPATCHER, startTestStack, type TestStack } from '../helpers/stack.ts';
-import { buildAppForTests } from './helpers/app-build.ts';
+import { buildAppForTests } from './helpers/test-app.ts';
 import { launchBrowser, openPage, screenshot, type Browser, type PageWatch } from './helpers/browser.ts';
 
 let stack: TestStack;
@@ -56,6 +56,7 @@ describe('staff sign-in', () => {
     expect(await page.getByTestId('signed-in-as').innerText()).toContain(DISPATCHER);
     await screenshot(page, 'dispatch-1280x800');
     await page.getByTestId('sign-out').click();
+    await page.getByTestId('sign-in').waitFor();
     await page.close();
   });
 

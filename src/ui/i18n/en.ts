@@ -16,6 +16,7 @@ export const en: Catalogue = {
   'legend.title': 'Zones',
   'legend.count': '{count}',
   'legend.sites': 'Testing and checkpoints',
+  'legend.sitesToggle': 'Sites',
   'level.lockdown': 'Lockdown zone',
   'level.control': 'Control zone',
   'level.precaution': 'Precaution zone',

@@ -14,6 +14,7 @@ export const zhCN = {
   'legend.title': '管控区域',
   'legend.count': '{count} 个',
   'legend.sites': '检测与卡口',
+  'legend.sitesToggle': '站点图例',
   'level.lockdown': '封控区',
   'level.control': '管控区',
   'level.precaution': '防范区',

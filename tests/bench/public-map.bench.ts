@@ -1,0 +1,134 @@
+/**
+ * Public map benchmark (issue 5): the gzip size of every file the public route downloads, and
+ * the time from navigation to the first map frame with the zones drawn (the app's
+ * `map:zones-drawn` performance mark), in headless Chromium against the local stack, cold cache,
+ * on the demo data and on the `--scale 10` city; beside the time to DOMContentLoaded of the same
+ * page loads as the baseline.
+ *
+ * Run: `npm run bench -- public-map`, or `npx tsx tests/bench/public-map.bench.ts`.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { defaultConfig } from '../../supabase/local/config.ts';
+import { loadKeys } from '../../supabase/local/keys.ts';
+import { startStack } from '../../supabase/local/stack.ts';
+import { buildApp } from '../e2e/helpers/app-build.ts';
+import { launchBrowser } from '../e2e/helpers/browser.ts';
+import { ensureTemplate, ROOT, TMP } from '../helpers/template.ts';
+import { defineBench, runs, type BenchCase } from './bench.ts';
+import { scaleCityDir } from './scale-city.ts';
+
+interface ManifestChunk {
+  file: string;
+  css?: string[];
+  imports?: string[];
+  dynamicImports?: string[];
+}
+
+/** Files the public route loads: the entry, the public view chunk, what they import statically, the map worker. */
+function publicRouteFiles(appDir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(appDir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+  const files = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || files.has(chunk.file)) return;
+    files.add(chunk.file);
+    chunk.css?.forEach((css) => files.add(css));
+    chunk.imports?.forEach(visit);
+  };
+  visit('index.html');
+  visit('src/views/public/PublicView.svelte');
+  for (const name of readdirSync(join(appDir, 'assets'))) if (name.startsWith('maplibre-gl-worker')) files.add(`assets/${name}`);
+  return [...files].sort();
+}
+
+function sizeCases(appDir: string): BenchCase[] {
+  const kib = (file: string) => gzipSync(readFileSync(join(appDir, file)), { level: 9 }).length / 1024;
+  const code = publicRouteFiles(appDir).map((file) => ({ file, size: kib(file) }));
+  const basemap = readdirSync(join(appDir, 'basemap')).map((name) => ({ file: `basemap/${name}`, size: kib(`basemap/${name}`) }));
+  const total = code.reduce((sum, { size }) => sum + size, 0);
+  return [
+    ...code.map(({ file, size }) => ({ name: `public route: ${file.replace(/-[\w-]{8}\./, '.')}`, samples: [size], unit: 'KiB gzip' })),
+    { name: 'public route: all code and CSS', samples: [total], unit: 'KiB gzip', note: 'entry + public view chunks + maplibre worker; font subsets load per code point used' },
+    ...basemap.map(({ file, size }) => ({ name: `basemap data: ${file.replace(/-\w{10}\./, '.')}`, samples: [size], unit: 'KiB gzip' })),
+  ];
+}
+
+/** Navigation → first frame with zones, and navigation → DOMContentLoaded, `n` cold loads. */
+async function firstFrames(url: string, n: number): Promise<{ drawn: number[]; shell: number[] }> {
+  const drawn: number[] = [];
+  const shell: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${url}/#/`);
+      await page.waitForSelector('[data-map-ready="true"]', { timeout: 180_000 });
+      const timing = await page.evaluate(() => ({
+        drawn: performance.getEntriesByName('map:zones-drawn')[0]?.startTime ?? Number.NaN,
+        shell: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+      }));
+      drawn.push(timing.drawn);
+      shell.push(timing.shell);
+      if (browser.outsideRequests.length) throw new Error(`requests left the machine: ${browser.outsideRequests.join(', ')}`);
+    } finally {
+      await browser.close();
+    }
+  }
+  return { drawn, shell };
+}
+
+/** Builds the app over `seedDir` and serves it from a stack on `dataDir` (seeded from `seedDir` when new). */
+async function withServedApp<T>(dataDir: string, seedDir: string, fn: (url: string, appDir: string) => Promise<T>): Promise<T> {
+  const { anonKey } = await loadKeys(dataDir);
+  const appDir = await buildApp({ anonKey, basemapDir: seedDir });
+  const stack = await startStack({ ...defaultConfig(ROOT), port: 0, dataDir, seedDir, envFile: null, quiet: true, serveApp: appDir });
+  try {
+    return await fn(stack.url, appDir);
+  } finally {
+    await stack.close();
+  }
+}
+
+const bench = defineBench({
+  name: 'public-map',
+  async run() {
+    const n = runs(5);
+    const cases: BenchCase[] = [];
+
+    const demoDir = join(TMP, 'bench-public-map', `demo-${process.pid}`);
+    await mkdir(join(TMP, 'bench-public-map'), { recursive: true });
+    await cp(await ensureTemplate(), demoDir, { recursive: true });
+    try {
+      await withServedApp(demoDir, join(ROOT, 'data/nantong'), async (url, appDir) => {
+        cases.push(...sizeCases(appDir));
+        const { drawn, shell } = await firstFrames(url, n);
+        cases.push({ name: 'demo data: app shell (DOMContentLoaded)', samples: shell });
+        cases.push({ name: 'demo data: first frame with zones', samples: drawn, baseline: 'demo data: app shell (DOMContentLoaded)', note: 'headless Chromium, SwiftShader WebGL, cold cache, 1280x800' });
+      });
+    } finally {
+      await rm(demoDir, { recursive: true, force: true });
+    }
+
+    // Seeding the scale-10 city takes a while: its data folder is kept between runs.
+    const cityDir = scaleCityDir(10);
+    const cityData = join(TMP, 'bench-public-map', 'scale10-data');
+    await withServedApp(cityData, cityDir, async (url) => {
+      const { drawn, shell } = await firstFrames(url, n);
+      cases.push({ name: 'scale-10 city: app shell (DOMContentLoaded)', samples: shell });
+      cases.push({ name: 'scale-10 city: first frame with zones', samples: drawn, baseline: 'scale-10 city: app shell (DOMContentLoaded)', note: 'scale-10 city: basemap and zones of a 3-million city' });
+    });
+    return cases;
+  },
+});
+
+export default bench;
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const c of await bench.run()) {
+    console.log(`${c.name}\t${c.samples.map((v) => v.toFixed(1)).join(' ')}\t${c.unit ?? 'ms'}`);
+  }
+}
