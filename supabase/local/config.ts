@@ -80,7 +80,7 @@ function int(name: string, v: string | undefined, fallback: number): number {
 
 /**
  * Command line first, then environment, then defaults. Flags: --port, --host, --data,
- * --serve-app <dir>, --vite, --seed <dir>, --no-seed, --env-file <path>, --no-env-file,
+ * --serve-app <dir>, --vite, --seed <dir>, --no-seed, --write-env <path>, --no-write-env,
  * --public-url <url>, --disable-signup, --quiet. Environment: PORT, HOST, SUPABASE_DATA_DIR, SUPABASE_PUBLIC_URL,
  * SUPABASE_AUTH_DISABLE_SIGNUP, SUPABASE_STATEMENT_TIMEOUT_MS, SUPABASE_MAX_BODY_BYTES,
  * GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL, GOTRUE_JWT_EXP.
@@ -97,8 +97,8 @@ export function resolveConfig(argv: string[] = process.argv.slice(2), env: NodeJ
       vite: { type: 'boolean' },
       seed: { type: 'string' },
       'no-seed': { type: 'boolean' },
-      'env-file': { type: 'string' },
-      'no-env-file': { type: 'boolean' },
+      'write-env': { type: 'string' },
+      'no-write-env': { type: 'boolean' },
       'public-url': { type: 'string' },
       'disable-signup': { type: 'boolean' },
       quiet: { type: 'boolean' },
@@ -115,7 +115,7 @@ export function resolveConfig(argv: string[] = process.argv.slice(2), env: NodeJ
     vite: values.vite ?? false,
     seedDir: values.seed ? resolve(values.seed) : base.seedDir,
     noSeed: values['no-seed'] ?? false,
-    envFile: values['no-env-file'] ? null : values['env-file'] ? resolve(values['env-file']) : base.envFile,
+    envFile: values['no-write-env'] ? null : values['write-env'] ? resolve(values['write-env']) : base.envFile,
     publicUrl: values['public-url'] ?? env.SUPABASE_PUBLIC_URL ?? null,
     auth: {
       ...base.auth,

@@ -17,7 +17,7 @@ beforeAll(async () => {
   await mkdir(dir, { recursive: true });
   await cp(inject('stackTemplate') ?? (await ensureTemplate()), dataDir, { recursive: true });
   await writeFile(envFile, '# mine\nMY_SETTING=1\nVITE_SUPABASE_URL=http://old\n');
-  child = spawn(process.execPath, ['--import', 'tsx', 'supabase/local/start.ts', '--port', '0', '--data', dataDir, '--env-file', envFile], {
+  child = spawn(process.execPath, ['--import', 'tsx', 'supabase/local/start.ts', '--port', '0', '--data', dataDir, '--write-env', envFile], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
