@@ -320,6 +320,15 @@ describe('REST errors', () => {
     await stack.db.exec('alter table public.late_two add column label text');
     await new Promise((r) => setTimeout(r, 1100));
     expect((await stack.anon.from('late_two').select('id,label')).data).toEqual([{ id: 2, label: null }]);
+    await stack.db.exec('alter table public.late_two drop column label');
+    expect((await stack.anon.from('late_two').select('id,label')).error?.code).toBe('42703');
+    expect((await stack.anon.from('late_two').select('*')).data).toEqual([{ id: 2 }]);
+    await stack.db.exec('create function public.late_fn(n int) returns int language sql as $$ select n * 2 $$');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await stack.anon.rpc('late_fn', { n: 2 })).data).toBe(4);
+    await stack.db.exec('drop function public.late_fn(int); create function public.late_fn(m int) returns int language sql as $$ select m * 3 $$');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await stack.anon.rpc('late_fn', { m: 2 })).data).toBe(6);
   });
 
   it('a role the database does not have is 401', async () => {

@@ -37,6 +37,8 @@ export type RestHandler = ((req: IncomingMessage, res: ServerResponse, path: str
   invalidateSchema(): void;
 };
 
+const STALE_CATALOG = new Set(['42703', '42P01', '42883', '42704']);
+
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']);
 
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
@@ -99,6 +101,8 @@ export function createRestHandler(ctx: Pick<StackContext, 'db' | 'keys' | 'confi
       send(res, reply, method === 'HEAD');
     } catch (e) {
       const error = toRestError(e, caller.role === ANON_ROLE);
+      // Postgres found something gone that the cached catalog still lists (dropped by DDL).
+      if (!(e instanceof RestError) && STALE_CATALOG.has(error.code ?? '')) cache.invalidate();
       if (error.status >= 500 && !ctx.config.quiet) console.error(`[rest] ${req.method} ${path}: ${(e as Error).message}`);
       if (!req.complete) req.resume();
       sendError(res, error);

@@ -3,7 +3,7 @@ import { validateGeometries, type GeometryInput } from './geometry.ts';
 import { capRootLimit, parseQuery } from './parse/query.ts';
 import type { RestRequest } from './request.ts';
 import { readReply, type Reply } from './respond.ts';
-import type { DbFunction } from './schema-cache.ts';
+import type { DbFunction, SchemaInfo } from './schema-cache.ts';
 import { buildRpc, resolveFunction, type RpcArgs } from './sql/rpc.ts';
 import { Scope } from './sql/scope.ts';
 import { collectCasts } from './sql/select-list.ts';
@@ -19,13 +19,24 @@ function geometryArgs(fn: DbFunction, args: RpcArgs): GeometryInput[] {
   return inputs;
 }
 
+/** Resolves the overload; when none matches, reloads the catalog once (a function may have been redefined). */
+async function resolveFresh(r: RestRequest, name: string, keys: string[] | null, wholeBodyAllowed: boolean) {
+  const attempt = (info: SchemaInfo) => ({ ...resolveFunction(info, name, keys, wholeBodyAllowed), info });
+  try {
+    return attempt(await r.cache.get(r.schema));
+  } catch (e) {
+    if (!(e instanceof RestError) || e.code !== 'PGRST202') throw e;
+    return attempt(await r.cache.refreshIf(r.schema, () => true));
+  }
+}
+
 /** `POST|GET|HEAD /rpc/fn`: named arguments from the body (or the query string), result rendered by return type. */
 export async function handleRpc(r: RestRequest, name: string): Promise<Reply> {
   if (r.method !== 'GET' && r.method !== 'HEAD' && r.method !== 'POST') {
     throw new RestError(405, 'PGRST101', 'Only GET, HEAD and POST are allowed for functions');
   }
-  const info = await r.cache.refreshIf(r.schema, (i) => !i.functions.has(name));
-  const overloads = info.functions.get(name) ?? [];
+  const known = await r.cache.refreshIf(r.schema, (i) => !i.functions.has(name));
+  const overloads = known.functions.get(name) ?? [];
   const fromQuery = r.method !== 'POST';
   const argNames = new Set(overloads.flatMap((f) => f.args.map((a) => a.name)));
   const model = parseQuery(r.url.searchParams, fromQuery ? (k) => argNames.has(k) : undefined);
@@ -47,8 +58,8 @@ export async function handleRpc(r: RestRequest, name: string): Promise<Reply> {
       keys = [];
     }
   }
-  const resolved = resolveFunction(info, name, args.kind === 'named' ? keys : ['(body)'], wholeBodyAllowed);
-  const { fn } = resolved;
+  const resolved = await resolveFresh(r, name, args.kind === 'named' ? keys : null, wholeBodyAllowed);
+  const { fn, info } = resolved;
   if (resolved.wholeBody) args = { kind: 'whole-body', body: args.kind === 'named' ? args.values : args.body };
   if (fn.returnsSet && fn.returnColumns !== null) capRootLimit(model, r.maxRows);
   const casts = await r.casts.resolve(collectCasts(model.select));

@@ -10,12 +10,13 @@ const isJsonType = (t: string) => t === 'json' || t === 'jsonb';
 
 /**
  * Finds the overload a call means: by name and the set of argument names given (arguments with
- * defaults may be left out); a function with one unnamed json/jsonb parameter takes the whole body.
+ * defaults may be left out); a function with one unnamed json/jsonb parameter takes the whole
+ * body. `keys` is null when the body is not an object (only such a function can take it).
  */
-export function resolveFunction(info: SchemaInfo, name: string, keys: string[], wholeBodyAllowed: boolean): { fn: DbFunction; wholeBody: boolean } {
+export function resolveFunction(info: SchemaInfo, name: string, keys: string[] | null, wholeBodyAllowed: boolean): { fn: DbFunction; wholeBody: boolean } {
   const overloads = info.functions.get(name) ?? [];
-  const given = new Set(keys);
-  const named = overloads.filter(
+  const given = new Set(keys ?? []);
+  const named = keys === null ? [] : overloads.filter(
     (f) =>
       f.args.every((a) => a.name !== '' && (a.hasDefault || given.has(a.name))) &&
       keys.every((k) => f.args.some((a) => a.name === k)),
@@ -34,11 +35,13 @@ export function resolveFunction(info: SchemaInfo, name: string, keys: string[], 
     const single = overloads.filter((f) => f.args.length === 1 && f.args[0].name === '' && isJsonType(f.args[0].typeName));
     if (single.length === 1) return { fn: single[0], wholeBody: true };
   }
+  const listed = [...given].sort().join(', ');
+  const searched = keys === null ? ' with a single unnamed json or jsonb parameter' : keys.length ? ` with parameters ${listed}` : ' without parameters';
   throw new RestError(
     404,
     'PGRST202',
-    `Could not find the function ${info.schema}.${name}(${[...keys].sort().join(', ')}) in the schema cache`,
-    `Searched for the function ${info.schema}.${name}${keys.length ? ` with parameters ${[...keys].sort().join(', ')}` : ' without parameters'}, but no matches were found in the schema cache.`,
+    `Could not find the function ${info.schema}.${name}(${listed}) in the schema cache`,
+    `Searched for the function ${info.schema}.${name}${searched}, but no matches were found in the schema cache.`,
   );
 }
 
