@@ -46,3 +46,12 @@ export function reviewDate(effectiveFrom: string | null | undefined, reviewDays:
   if (Number.isNaN(start.getTime())) return null;
   return new Date(start.getTime() + reviewDays * 86_400_000);
 }
+
+/**
+ * Whether a testing site takes people at `at`: its status is open (or unknown) and it is within
+ * its hours. A paused or closed site is shut whatever its hours say.
+ */
+export function isSiteOpenAt(site: { status?: string | null; opens?: string | null; closes?: string | null }, at: Date): boolean {
+  if (site.status === 'closed' || site.status === 'paused') return false;
+  return isOpenAt(site, at);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatHours, isOpenAt, localMinutes, minutesOfDay, reviewDate } from '../../src/domain/site-hours.ts';
+import { formatHours, isOpenAt, isSiteOpenAt, localMinutes, minutesOfDay, reviewDate } from '../../src/domain/site-hours.ts';
 
 // 2022-04-12 10:30 in Nantong is 02:30 UTC.
 const at = (hhmm: string) => new Date(`2022-04-12T${hhmm}:00+08:00`);
@@ -33,6 +33,14 @@ describe('site hours', () => {
 
   it('treats unknown hours as open', () => {
     expect(isOpenAt({}, at('03:00'))).toBe(true);
+  });
+
+  it('keeps a paused or closed site shut within its hours', () => {
+    const hours = { opens: '08:00', closes: '17:00' };
+    expect(isSiteOpenAt({ ...hours, status: 'open' }, at('10:00'))).toBe(true);
+    expect(isSiteOpenAt({ ...hours, status: 'paused' }, at('10:00'))).toBe(false);
+    expect(isSiteOpenAt({ ...hours, status: 'closed' }, at('10:00'))).toBe(false);
+    expect(isSiteOpenAt({ ...hours, status: 'open' }, at('18:00'))).toBe(false);
   });
 
   it('formats hours for the popup', () => {

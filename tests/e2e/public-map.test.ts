@@ -3,11 +3,12 @@ import type { MultiPolygon } from 'geojson';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZONE_LEVELS, type ZoneLevel } from '../../src/domain/rows.ts';
+import { SITE_COLORS } from '../../src/map/site-layers.ts';
 import { ZONE_COLORS } from '../../src/map/zone-layers.ts';
 import { COMMANDER, DEMO_PASSWORD, startTestStack, type TestStack } from '../helpers/stack.ts';
 import { buildAppForTests } from './helpers/test-app.ts';
 import { launchBrowser, openPage, screenshot, type Browser, type PageWatch } from './helpers/browser.ts';
-import { countColours, hexToRgb } from './helpers/pixels.ts';
+import { countColours, hexToRgb, type Rgb } from './helpers/pixels.ts';
 
 const VIEWPORTS = [
   { width: 360, height: 740 },
@@ -100,6 +101,29 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
     expect(await details.innerText()).toContain('封控区');
     expect(page.url()).toContain(`sel=zone:${zone.id}`);
     await screenshot(page, `zone-details-${tag(viewport)}`);
+    await page.close();
+  });
+
+  it('draws the sites through deck.gl and shows a testing site’s details when it is tapped', async () => {
+    const { data } = await stack.client().from('sites').select('id,name,geom').eq('kind', 'testing_site').order('id').limit(1).single();
+    const site = data as { id: string; name: string; geom: { coordinates: [number, number] } };
+    const [lng, lat] = site.geom.coordinates;
+    const page = await open(viewport, `#/?map=16/${lat}/${lng}`);
+    const box = (await page.getByTestId('map').boundingBox())!;
+    const markerColours = { open: SITE_COLORS.testingOpen.slice(0, 3) as Rgb, closed: SITE_COLORS.testingClosed.slice(0, 3) as Rgb };
+    await expect
+      .poll(async () => {
+        const counts = await countColours(page, await page.screenshot({ clip: box }), markerColours, 12);
+        return counts.open + counts.closed;
+      })
+      .toBeGreaterThan(20);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const details = page.getByTestId('details');
+    await details.waitFor();
+    expect(await details.innerText()).toContain(site.name);
+    expect(await details.innerText()).toContain('核酸检测点');
+    expect(page.url()).toContain(`sel=site:${site.id}`);
+    await screenshot(page, `site-details-${tag(viewport)}`);
     await page.close();
   });
 
