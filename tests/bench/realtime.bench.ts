@@ -10,6 +10,7 @@ import { createClient, type RealtimeChannel, type SupabaseClient } from '@supaba
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -257,7 +258,11 @@ export default defineBench({
     try {
       const cases: BenchCase[] = [];
       const floor = 'LISTEN/NOTIFY round trip (floor)';
-      cases.push({ name: floor, samples: await notifyRoundTrips(db, 200), note: 'pg_notify on the stack Database to its own LISTEN callback' });
+      cases.push({
+        name: floor,
+        samples: await notifyRoundTrips(db, 200),
+        note: `pg_notify on the stack Database to its own LISTEN callback; 1-min load average ${loadavg()[0].toFixed(1)} at start (other work on the machine skews p99)`,
+      });
       for (const n of [1, 100, 1000]) {
         cases.push({
           name: `postgres_changes, ${n} subscriber${n > 1 ? 's' : ''}`,
