@@ -174,6 +174,19 @@ describe('REST rejects bad input without writing anything', () => {
     expect(data!.every((r) => r.done === false)).toBe(true);
   });
 
+  it('concurrent good and failing requests each get their own answer', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        i % 3 === 0
+          ? call('/todos?select=title&title=eq.keep-1')
+          : i % 3 === 1
+            ? call('/todos', { method: 'POST', body: '{"title": ' })
+            : call('/areas', { method: 'POST', body: JSON.stringify({ name: 'bad', geom: 'MULTIPOLYGON(((0 0,1 1,1 0,0 1,0 0)))' }) }),
+      ),
+    );
+    answers.forEach((a, i) => expect(a.status).toBe([200, 400, 400][i % 3]));
+  });
+
   it('unsupported Accept types are 406 PGRST107; read-only GET cannot write', async () => {
     expectError(await call('/todos', { headers: { Accept: 'text/html' } }), 406, 'PGRST107');
     expectError(await call('/rpc/new_depot?depot_id=x&depot_name=y'), 405, '25006');
