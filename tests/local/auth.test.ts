@@ -56,6 +56,17 @@ describe('sign-up (E.23, E.28)', () => {
     expect((error as AuthWeakPasswordError).reasons).toEqual(['length']);
   });
 
+  it('refuses sign-up with signup_disabled (422) when the stack is configured without it', async () => {
+    stack.ctx.config.auth.signupEnabled = false;
+    try {
+      const { error } = await stack.client().auth.signUp({ email: email(), password: 'secret123' });
+      expect(error!.status).toBe(422);
+      expect(error!.code).toBe('signup_disabled');
+    } finally {
+      stack.ctx.config.auth.signupEnabled = true;
+    }
+  });
+
   it('refuses an invalid email address with validation_failed (400)', async () => {
     const { error } = await stack.client().auth.signUp({ email: 'not-an-email', password: 'secret123' });
     expect(error!.status).toBe(400);
@@ -246,6 +257,9 @@ describe('admin API (E.29)', () => {
     const list = await admin.auth.admin.listUsers({ page: 1, perPage: 1000 });
     expect(list.error).toBeNull();
     expect(list.data.users.map((x) => x.email)).toContain(address);
+    const firstPage = await admin.auth.admin.listUsers({ page: 1, perPage: 1 });
+    expect(firstPage.data.users).toHaveLength(1);
+    expect((firstPage.data as { total?: number }).total).toBe(list.data.users.length);
 
     const got = await admin.auth.admin.getUserById(created.data.user!.id);
     expect(got.data.user!.email).toBe(address);
