@@ -1,10 +1,7 @@
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { Point } from 'geojson';
-
-/** The site kinds the public map shows. */
-export const PUBLIC_SITE_KINDS = ['testing_site', 'mobile_testing', 'checkpoint'] as const;
-export type PublicSiteKind = (typeof PUBLIC_SITE_KINDS)[number];
+import { SITE_COLORS } from './site-colors.ts';
 
 /** What the site layers need of a site row. */
 export interface MapSite {
@@ -13,18 +10,6 @@ export interface MapSite {
   geom: Point;
   state?: string | null;
 }
-
-type Rgba = [number, number, number, number];
-
-/** Colours of the site markers, shared with the legend. */
-export const SITE_COLORS = {
-  testingOpen: [26, 152, 80, 255] as Rgba,
-  testingClosed: [140, 140, 140, 255] as Rgba,
-  mobile: [118, 66, 172, 255] as Rgba,
-  checkpoint: { open: [33, 102, 172, 255] as Rgba, restricted: [230, 120, 20, 255] as Rgba, closed: [40, 40, 40, 255] as Rgba },
-};
-
-export const rgbaToCss = ([r, g, b, a]: Rgba) => `rgba(${r},${g},${b},${a / 255})`;
 
 export interface SiteLayerInput<T extends MapSite> {
   testing: readonly T[];

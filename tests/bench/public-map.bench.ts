@@ -28,19 +28,24 @@ interface ManifestChunk {
   dynamicImports?: string[];
 }
 
-/** Files the public route loads: the entry, the public view chunk, what they import statically, the map worker. */
+/**
+ * Files the public route loads: the entry, the public view and everything it imports (the site
+ * overlay it loads itself included), and the map worker. The entry's other dynamic imports are
+ * the staff screens, which the public route must not load.
+ */
 function publicRouteFiles(appDir: string): string[] {
   const manifest = JSON.parse(readFileSync(join(appDir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
   const files = new Set<string>();
-  const visit = (key: string) => {
+  const visit = (key: string, followDynamic: boolean) => {
     const chunk = manifest[key];
     if (!chunk || files.has(chunk.file)) return;
     files.add(chunk.file);
     chunk.css?.forEach((css) => files.add(css));
-    chunk.imports?.forEach(visit);
+    chunk.imports?.forEach((imported) => visit(imported, followDynamic));
+    if (followDynamic) chunk.dynamicImports?.forEach((imported) => visit(imported, true));
   };
-  visit('index.html');
-  visit('src/views/public/PublicView.svelte');
+  visit('index.html', false);
+  visit('src/views/public/PublicView.svelte', true);
   for (const name of readdirSync(join(appDir, 'assets'))) if (name.startsWith('maplibre-gl-worker')) files.add(`assets/${name}`);
   return [...files].sort();
 }

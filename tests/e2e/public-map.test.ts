@@ -3,7 +3,7 @@ import type { MultiPolygon } from 'geojson';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZONE_LEVELS, type ZoneLevel } from '../../src/domain/rows.ts';
-import { SITE_COLORS } from '../../src/map/site-layers.ts';
+import { SITE_COLORS } from '../../src/map/site-colors.ts';
 import { ZONE_COLORS } from '../../src/map/zone-layers.ts';
 import { COMMANDER, DEMO_PASSWORD, startTestStack, type TestStack } from '../helpers/stack.ts';
 import { buildAppForTests } from './helpers/test-app.ts';

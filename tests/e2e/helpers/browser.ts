@@ -34,17 +34,17 @@ export interface Browser {
 const LOCAL = new Set(['127.0.0.1', 'localhost']);
 
 /** Debian's Chromium with a fresh profile. Fails loudly when it is not installed: never a skip. */
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
+export async function launchBrowser(executablePath = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executablePath)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM}. The browser suite needs it: install it with ` +
+      `Chromium not found at ${executablePath}. The browser suite needs it: install it with ` +
         '`apt-get update && apt-get install -y chromium` (or set CHROMIUM_PATH).',
     );
   }
   mkdirSync(join(TMP, 'chromium'), { recursive: true });
   const profile = mkdtempSync(join(TMP, 'chromium', 'profile-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args: FLAGS,
     viewport: { width: 1280, height: 800 },
