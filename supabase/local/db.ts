@@ -67,6 +67,18 @@ export class DatabaseUnavailableError extends Error {
 }
 
 /**
+ * Waiting for the connection took longer than the statement limit (Postgres' lock_not_available
+ * code): the queue is too long, or a transaction waits on a statement queued behind itself.
+ */
+export class ConnectionBusyError extends Error {
+  readonly code = '55P03';
+  constructor(ms: number) {
+    super(`the database connection stayed busy for ${ms} ms (a long queue, or a transaction waiting for a statement issued outside it)`);
+    this.name = 'ConnectionBusyError';
+  }
+}
+
+/**
  * PGlite + PostGIS answers some failures on invalid geometry with no result at all (no rows, no
  * fields, no error; see DESIGN.md). A row-returning statement that comes back without fields is
  * therefore an error, not an empty answer.
@@ -240,10 +252,27 @@ class WorkerDatabase implements ManagedDatabase {
     await this.ready;
   }
 
+  /**
+   * Runs fn with the connection to itself. Waiting for it is time-limited too, which also breaks
+   * the deadlock of a transaction that awaits `db.query` instead of `tx.query`.
+   */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(fn);
+    const ms = this.statementTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    let gaveUp = false;
+    const waited = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        gaveUp = true;
+        reject(new ConnectionBusyError(ms));
+      }, ms);
+    });
+    const run = this.lock.then(() => {
+      clearTimeout(timer);
+      if (gaveUp) throw new ConnectionBusyError(ms);
+      return fn();
+    });
     this.lock = run.catch(() => {});
-    return run;
+    return Promise.race([run, waited]);
   }
 
   private async statement<T>(sql: string, params?: unknown[]): Promise<SqlResult<T>> {

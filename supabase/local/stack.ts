@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { createAuthHandler } from './auth/index.ts';
 import type { StackConfig } from './config.ts';
 import type { StackContext } from './context.ts';
-import { openDatabase, type Database } from './db.ts';
+import { openDatabase, type Database, type ManagedDatabase } from './db.ts';
 import { createStaticHandler } from './http/static.ts';
 import { loadKeys } from './keys.ts';
 import { applyMigrations } from './migrate.ts';
@@ -55,9 +55,21 @@ export interface PrepareOptions {
 
 /**
  * Brings a database up to date: realtime schema, pending migrations, the seed on first start
- * (recorded in supabase_migrations.seed_files), then change capture. Idempotent.
+ * (recorded in supabase_migrations.seed_files), then change capture. Idempotent. Runs under
+ * PREPARE_TIMEOUT_MS per statement, whatever limit the database has for requests.
  */
 export async function prepareDatabase(db: Database, opts: PrepareOptions): Promise<{ applied: string[]; seeded: boolean }> {
+  const managed = 'statementTimeoutMs' in db ? (db as ManagedDatabase) : null;
+  const requestLimit = managed?.statementTimeoutMs;
+  if (managed) managed.statementTimeoutMs = Math.max(requestLimit!, PREPARE_TIMEOUT_MS);
+  try {
+    return await prepare(db, opts);
+  } finally {
+    if (managed) managed.statementTimeoutMs = requestLimit!;
+  }
+}
+
+async function prepare(db: Database, opts: PrepareOptions): Promise<{ applied: string[]; seeded: boolean }> {
   const log = opts.log ?? (() => {});
   await installRealtimeSchema(db);
   const applied = await applyMigrations(db);
@@ -92,10 +104,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  * the database, and serves the API (and the built app when `serveApp` is set) on one port.
  */
 export async function startStack(config: StackConfig, log: Log = () => {}): Promise<RunningStack> {
-  const db = await openDatabase(config.dataDir, { statementTimeoutMs: PREPARE_TIMEOUT_MS, log });
+  const db = await openDatabase(config.dataDir, { statementTimeoutMs: config.statementTimeoutMs, log });
   try {
     const { applied, seeded } = await prepareDatabase(db, { seedDir: config.seedDir, noSeed: config.noSeed, log });
-    db.statementTimeoutMs = config.statementTimeoutMs;
     const keys = await loadKeys(config.dataDir);
     const ctx: StackContext = { db, keys, config, url: '' };
     const services: Services = {

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../supabase/local/db.ts';
 import { loadKeys } from '../../supabase/local/keys.ts';
-import { PREPARE_TIMEOUT_MS, prepareDatabase } from '../../supabase/local/stack.ts';
+import { prepareDatabase } from '../../supabase/local/stack.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const TMP = join(ROOT, 'tests/.tmp');
@@ -85,7 +85,7 @@ export async function ensureTemplate(log: (msg: string) => void = () => {}): Pro
     const building = `${dir}.building-${process.pid}`;
     rmSync(building, { recursive: true, force: true });
     const started = Date.now();
-    const db = await openDatabase(building, { statementTimeoutMs: PREPARE_TIMEOUT_MS });
+    const db = await openDatabase(building);
     try {
       const r = await prepareDatabase(db, { seedDir: seedDir(), log });
       log(`stack template ${relative(ROOT, dir)}: ${r.applied.length} migrations, seeded from ${relative(ROOT, seedDir())}: ${r.seeded}, ${Date.now() - started} ms`);
