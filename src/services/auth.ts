@@ -24,12 +24,12 @@ export function userOf(session: Session | null): SignedInUser | null {
 
 /** Calls back with the current user now and after every sign-in, refresh and sign-out. */
 export function watchUser(callback: (user: SignedInUser | null) => void): () => void {
-  const { data } = supabase.auth.onAuthStateChange((_event, session) => callback(userOf(session)));
+  const { data } = supabase().auth.onAuthStateChange((_event, session) => callback(userOf(session)));
   return () => data.subscription.unsubscribe();
 }
 
 export async function signIn(email: string, password: string): Promise<SignedInUser> {
-  const { data, error } = await supabase.auth.signInWithPassword({ email, password });
+  const { data, error } = await supabase().auth.signInWithPassword({ email, password });
   if (error) throw error;
   const user = userOf(data.session);
   if (!user) throw new Error('No session returned');
@@ -37,6 +37,6 @@ export async function signIn(email: string, password: string): Promise<SignedInU
 }
 
 export async function signOut(): Promise<void> {
-  const { error } = await supabase.auth.signOut();
+  const { error } = await supabase().auth.signOut();
   if (error) throw error;
 }

@@ -26,7 +26,7 @@ const IDS_PER_REQUEST = 150;
 
 export function createPublicRepo<T extends Versioned>(spec: RepoSpec): PublicRepo<T> {
   const select = (columns: string, signal?: AbortSignal) => {
-    const query = supabase.from(spec.table).select(columns).in(spec.filter.column, [...spec.filter.values]);
+    const query = supabase().from(spec.table).select(columns).in(spec.filter.column, [...spec.filter.values]);
     return signal ? query.abortSignal(signal) : query;
   };
 

@@ -46,7 +46,7 @@ function watchStatus(channel: RealtimeChannel, handlers: { subscribed(): void; s
 
 /** Anonymous viewers: the public broadcast of already-public rows. Returns the teardown. */
 export function subscribePublicFeed<Z, S>(handlers: PublicFeedHandlers<Z, S>): () => void {
-  const channel = supabase
+  const channel = supabase()
     .channel(PUBLIC_TOPIC)
     .on('broadcast', { event: 'zone' }, ({ payload }) => {
       if (isChange(payload)) handlers.zone(payload as Change<Z>);
@@ -55,7 +55,7 @@ export function subscribePublicFeed<Z, S>(handlers: PublicFeedHandlers<Z, S>): (
       if (isChange(payload)) handlers.site(payload as Change<S>);
     });
   watchStatus(channel, handlers);
-  return () => void supabase.removeChannel(channel);
+  return () => void supabase().removeChannel(channel);
 }
 
 /**
@@ -64,7 +64,7 @@ export function subscribePublicFeed<Z, S>(handlers: PublicFeedHandlers<Z, S>): (
  * hosted Supabase, so the caller re-reads the row through REST.
  */
 export function subscribeStaffFeed(handlers: StaffFeedHandlers): () => void {
-  const channel = supabase.channel('staff-map');
+  const channel = supabase().channel('staff-map');
   for (const table of ['zones', 'sites'] as const) {
     channel.on('postgres_changes', { event: '*', schema: 'public', table }, (payload) => {
       const deleted = payload.eventType === 'DELETE';
@@ -73,5 +73,5 @@ export function subscribeStaffFeed(handlers: StaffFeedHandlers): () => void {
     });
   }
   watchStatus(channel, handlers);
-  return () => void supabase.removeChannel(channel);
+  return () => void supabase().removeChannel(channel);
 }

@@ -13,4 +13,13 @@ function create(): SupabaseClient {
   return createClient(url, anonKey, { auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: false } });
 }
 
-export const supabase = create();
+let client: SupabaseClient | null = null;
+
+/**
+ * The client, created on first use: a build without its configuration then fails where the
+ * app can say so (a read, the sign-in form), not with a blank page at start-up.
+ */
+export function supabase(): SupabaseClient {
+  client ??= create();
+  return client;
+}
