@@ -193,6 +193,40 @@ describe('row-level security on postgres_changes', () => {
     expect(viewer.events.seen.map((e) => [e.eventType, e.old])).toEqual([['DELETE', { id: active }]]);
   });
 
+  it('shows a public viewer the old values of an update only if it could see the old version', async () => {
+    const viewer = await watch(client(), 'rls-old', ['zones']);
+    const staff = await watch(await signedIn(COMMANDER), 'rls-old-staff', ['zones']);
+    const id = await newZone('draft name', 'draft');
+    await asCommander(`update zones set status = 'active', name = 'published name' where id = $1`, [id]);
+    await asCommander(`update zones set name = 'renamed' where id = $1`, [id]);
+    await viewer.events.next((e) => e.new.name === 'renamed');
+    expect(viewer.events.seen.map((e) => [e.eventType, e.new.name, e.old])).toEqual([
+      ['UPDATE', 'published name', { id }],
+      ['UPDATE', 'renamed', expect.objectContaining({ id, name: 'published name', status: 'active' })],
+    ]);
+    await staff.events.next((e) => e.new.name === 'renamed');
+    const publish = staff.events.seen.find((e) => e.new.name === 'published name');
+    expect(publish?.old).toMatchObject({ id, name: 'draft name', status: 'draft', notes: 'staff only note' });
+  });
+
+  it('checks each event against the version of the row it carries, not the row as it is by then', async () => {
+    const viewer = await watch(client(), 'rls-version', ['zones']);
+    // Both changes commit together, so when they are delivered the table already holds the
+    // published version; the INSERT still carries the draft.
+    const id = await newZone('draft then published', 'draft');
+    await asCommander(`update zones set status = 'active' where id = $1`, [id]);
+    await stack.ctx.db.transaction(async (tx) => {
+      await tx.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [
+        JSON.stringify({ sub: commanderId, role: 'authenticated', app_metadata: { role: 'commander' } }),
+      ]);
+      await tx.query(`update zones set status = 'draft', name = 'secret draft name' where id = $1`, [id]);
+      await tx.query(`update zones set status = 'active', name = 'public name' where id = $1`, [id]);
+    });
+    await viewer.events.next((e) => e.new.name === 'public name');
+    expect(viewer.events.seen.map((e) => e.new.name)).toEqual(['draft then published', 'public name']);
+    expect(JSON.stringify(viewer.events.seen)).not.toContain('secret draft name');
+  });
+
   it('follows the socket’s identity: anon, then signed in as a commander, then signed out', async () => {
     const c = client();
     const { events, system } = await watch(c, 'identity', ['zones']);

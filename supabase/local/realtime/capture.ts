@@ -38,8 +38,10 @@ begin
       from jsonb_each(to_jsonb(old)) e where e.key = any (key_cols);
     end if;
   end if;
-  insert into realtime.changes (schema_name, table_name, op, rls, record, old_record, old_row)
-  values (tg_table_schema, tg_table_name, tg_op, rls, new_rec, old_rec, case when tg_op = 'DELETE' then old::text end)
+  insert into realtime.changes (schema_name, table_name, op, rls, record, old_record, new_row, old_row)
+  values (tg_table_schema, tg_table_name, tg_op, rls, new_rec, old_rec,
+          case when rls and tg_op <> 'DELETE' then new::text end,
+          case when rls and (tg_op = 'DELETE' or (tg_op = 'UPDATE' and ident = 'f')) then old::text end)
   returning id into change_id;
   perform pg_notify('${CHANGES_CHANNEL}', change_id::text);
   return null;

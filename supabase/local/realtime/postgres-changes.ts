@@ -26,16 +26,31 @@ interface ChangeRow {
   rls: boolean;
   record: Row | null;
   old_record: Row | null;
-  /** The deleted row in its text form (DELETEs on RLS tables only). */
+  /** RLS tables: the row as written, in its text form (INSERT, UPDATE). */
+  new_row: string | null;
+  /** RLS tables: the row before the change (DELETE, and UPDATE with REPLICA IDENTITY FULL). */
   old_row: string | null;
   committed_at: Date;
 }
 
-interface Check {
+/** One change being delivered: who matched, and which claims may read the versions it carries. */
+interface Work {
+  row: ChangeRow;
   info: TableInfo;
-  role: string;
-  claims: string;
-  pks: Map<string, Row>;
+  matched: Map<Channel, number[]>;
+  /** Claims that may read the row as written (INSERT, UPDATE). */
+  now: Set<string>;
+  /** Claims that may read the row as it was (DELETE, and UPDATE old values), when checked. */
+  before: Set<string> | null;
+}
+
+/** "May these claims read this version of this row?" */
+interface VersionCheck {
+  info: TableInfo;
+  version: string;
+  pk: Row;
+  groups: [claims: string, role: string][];
+  answer: Set<string>;
 }
 
 /** Selects, as jsonb arrays, the keys among $1 (jsonb array of key objects) that the current role can read. */
@@ -44,6 +59,22 @@ function keysQuery(info: TableInfo): string {
   const defs = info.primaryKey.map((k) => `${quoteIdent(k)} ${info.columns.find((c) => c.name === k)?.sqlType}`);
   return `select coalesce(jsonb_agg(jsonb_build_array(${cols.map((c) => `t.${c}`).join(', ')})), '[]') from ${info.qualified} t
     where (${cols.map((c) => `t.${c}`).join(', ')}) in (select ${cols.map((c) => `k.${c}`).join(', ')} from jsonb_to_recordset($1) as k(${defs.join(', ')}))`;
+}
+
+/**
+ * Statements that make `$1` (a version of a row in its text form) the table's current version:
+ * whether it already is, and if not, removing what holds its key and inserting it.
+ */
+function versionSql(info: TableInfo): { current: string; remove: string; restore: string } {
+  const cols = info.columns.filter((c) => !c.generated).map((c) => quoteIdent(c.name));
+  const pk = info.primaryKey.map(quoteIdent);
+  const r = `(select $1::${info.qualified} as r) s`;
+  const key = `(${pk.map((c) => `t.${c}`).join(', ')}) = (select ${pk.map((c) => `(r).${c}`).join(', ')} from ${r})`;
+  return {
+    current: `select exists (select 1 from ${info.qualified} t where ${key} and t::text = $1)`,
+    remove: `delete from ${info.qualified} t where ${key}`,
+    restore: `insert into ${info.qualified} (${cols.join(', ')}) overriding system value select ${cols.map((c) => `(r).${c}`).join(', ')} from ${r}`,
+  };
 }
 
 export interface ChangeFeedOptions {
@@ -218,14 +249,13 @@ export class ChangeFeed {
   private async process(ids: string[]): Promise<void> {
     const rows = (
       await this.db.query<ChangeRow>(
-        `select id::text as id, schema_name, table_name, op, rls, record, old_record,
-                case when op = 'DELETE' and rls then old_row end as old_row, committed_at
+        `select id::text as id, schema_name, table_name, op, rls, record, old_record, new_row, old_row, committed_at
          from realtime.changes where id = any ($1::bigint[]) order by id`,
         [ids],
       )
     ).rows;
-    const work: { row: ChangeRow; info: TableInfo; matched: Map<Channel, number[]>; pkKey: string; deletedVisibleTo?: Set<string> }[] = [];
-    const checks = new Map<string, Check>();
+    const work: Work[] = [];
+    const checks: VersionCheck[] = [];
     const roles = new Map<string, boolean>();
     const bypass = async (role: string) => {
       let b = roles.get(role);
@@ -246,49 +276,47 @@ export class ChangeFeed {
         matched.set(s.channel, list);
       }
       if (matched.size === 0) continue;
+      const item: Work = { row, info, matched, now: new Set(), before: null };
+      work.push(item);
+      if (!row.rls || info.primaryKey.length === 0) continue;
+      const groups = new Map<string, string>();
+      for (const channel of matched.keys()) {
+        if (!groups.has(channel.claimsKey) && !(await bypass(channel.role))) groups.set(channel.claimsKey, channel.role);
+      }
+      if (groups.size === 0) continue;
       const pk = Object.fromEntries(info.primaryKey.map((k) => [k, (row.record ?? row.old_record ?? {})[k]]));
-      const pkKey = JSON.stringify(info.primaryKey.map((k) => pk[k]));
-      const unchecked = new Map<string, string>();
-      if (row.rls) {
-        for (const channel of matched.keys()) {
-          if (!unchecked.has(channel.claimsKey) && !(await bypass(channel.role))) unchecked.set(channel.claimsKey, channel.role);
-        }
+      if (row.new_row) checks.push({ info, version: row.new_row, pk, groups: [...groups], answer: item.now });
+      if (row.old_row) {
+        item.before = new Set();
+        checks.push({ info, version: row.old_row, pk: Object.fromEntries(info.primaryKey.map((k) => [k, (row.old_record ?? {})[k]])), groups: [...groups], answer: item.before });
       }
-      if (row.op === 'DELETE') {
-        const deletedVisibleTo = unchecked.size ? await this.checkDeleted(row, info, pk, unchecked) : new Set<string>();
-        work.push({ row, info, matched, pkKey, deletedVisibleTo });
-        continue;
-      }
-      for (const [claims, role] of unchecked) {
-        const checkKey = `${info.qualified}|${claims}`;
-        let check = checks.get(checkKey);
-        if (!check) checks.set(checkKey, (check = { info, role, claims, pks: new Map() }));
-        check.pks.set(pkKey, pk);
-      }
-      work.push({ row, info, matched, pkKey });
     }
     if (work.length === 0) return;
-    const visible = checks.size ? await this.checkVisibility([...checks.values()]) : new Set<string>();
-    for (const { row, info, matched, pkKey, deletedVisibleTo } of work) {
-      const dataByRole = new Map<string, string | null>();
-      // Viewers of one topic with the same bindings and role get the very same frame.
+    if (checks.length) await this.checkVisibility(checks);
+    for (const { row, info, matched, now, before } of work) {
+      const dataByView = new Map<string, string | null>();
+      // Viewers of one topic with the same bindings and view of the row get the very same frame.
       const frames = new Map<string, Buffer>();
       for (const [channel, subIds] of matched) {
         if (channel.closed) continue;
+        let sawBefore = true;
         if (row.rls && !(await bypass(channel.role))) {
-          const allowed = deletedVisibleTo
-            ? deletedVisibleTo.has(channel.claimsKey)
-            : info.primaryKey.length > 0 && visible.has(`${info.qualified}|${channel.claimsKey}|${pkKey}`);
-          if (!allowed) continue;
+          if (row.op === 'DELETE') {
+            if (!before?.has(channel.claimsKey)) continue;
+          } else {
+            if (!now.has(channel.claimsKey)) continue;
+            sawBefore = before ? before.has(channel.claimsKey) : false;
+          }
         }
-        let data = dataByRole.get(channel.role);
+        const view = `${channel.role}|${sawBefore}`;
+        let data = dataByView.get(view);
         if (data === undefined) {
           const readable = await this.catalog.readableColumns(channel.role, info);
-          data = readable ? this.buildData(row, info, readable) : null;
-          dataByRole.set(channel.role, data);
+          data = readable ? this.buildData(row, info, readable, sawBefore) : null;
+          dataByView.set(view, data);
         }
         if (data === null) continue;
-        const frameKey = `${channel.role}|${subIds.join(',')}|${channel.topic}`;
+        const frameKey = `${view}|${subIds.join(',')}|${channel.topic}`;
         let frame = frames.get(frameKey);
         if (!frame) {
           frame = Buffer.from(`[null,null,${JSON.stringify(channel.topic)},"postgres_changes",{"ids":${JSON.stringify(subIds)},"data":${data}}]`);
@@ -325,59 +353,44 @@ export class ChangeFeed {
   }
 
   /**
-   * As Supabase Realtime does it: per distinct claims, with `role` and `request.jwt.claims`
-   * set, select the changed rows' primary keys from the table itself, so the table's RLS
-   * policies (auth.uid(), auth.jwt()) decide. All checks of a batch run in one statement
-   * (realtime.visible_keys). Returns `table|claims|pk` keys of the visible rows.
+   * As Supabase Realtime does it, Postgres decides: per distinct claims, with `role` and
+   * `request.jwt.claims` set, the row's primary key is selected from the table itself, so the
+   * table's RLS policies (auth.uid(), auth.jwt()) and grants apply (realtime.visible_keys).
+   *
+   * Unlike Supabase, which reads whatever the row is when the check runs, each event is checked
+   * against the version it carries (realtime.visible_versions puts that version back with
+   * triggers off when the table no longer holds it, checks, rolls back). So an INSERT of a
+   * draft zone published a moment later is not sent to the public, a DELETE goes only to
+   * subscribers who could read the deleted row, and an UPDATE carries old values only to
+   * subscribers who could read the old version (else just the key).
+   *
+   * All checks of a batch run in one statement, because PGlite serves one connection and round
+   * trips are the throughput limit. A check that cannot run sees nothing (fail closed).
    */
-  private async checkVisibility(checks: Check[]): Promise<Set<string>> {
-    const visible = new Set<string>();
-    const list = checks.filter((c) => c.info.primaryKey.length > 0);
-    if (list.length === 0) return visible;
+  private async checkVisibility(checks: VersionCheck[]): Promise<void> {
     try {
-      const r = await this.db.query<{ v: unknown[][][] }>(`select realtime.visible_keys($1::jsonb) as v`, [
-        JSON.stringify(list.map((c) => ({ role: c.role, claims: c.claims, sql: keysQuery(c.info), keys: [...c.pks.values()] }))),
+      const r = await this.db.query<{ v: unknown[][][] }>(`select realtime.visible_versions($1::jsonb) as v`, [
+        JSON.stringify(
+          checks.map((c) => ({
+            ...versionSql(c.info),
+            row: c.version,
+            checks: c.groups.map(([claims, role]) => ({ role, claims, sql: keysQuery(c.info), keys: [c.pk] })),
+          })),
+        ),
       ]);
-      r.rows[0].v.forEach((keys, i) => {
-        for (const k of keys) visible.add(`${list[i].info.qualified}|${list[i].claims}|${JSON.stringify(k)}`);
+      r.rows[0].v.forEach((perGroup, i) => {
+        perGroup.forEach((keys, j) => keys.length > 0 && checks[i].answer.add(checks[i].groups[j][0]));
       });
     } catch (e) {
-      // Fail closed: a check that cannot run delivers nothing.
       this.log('realtime: RLS check failed', e);
     }
-    return visible;
   }
 
   /**
-   * Supabase sends a DELETE on an RLS table to every subscriber (reduced to the key), which
-   * tells a public viewer the id of a draft zone or a delivery it could never read. Here a
-   * DELETE goes only to subscribers who could read the row just before it was deleted: the
-   * old row is put back with triggers off (session_replication_role = replica), the same
-   * check runs per distinct claims, and the insert is rolled back (realtime.visible_deleted).
-   * Returns the claims that may see it.
+   * `data` of the change message as the role may see it, serialised once per role (and per
+   * whether the subscriber could read the row before the change).
    */
-  private async checkDeleted(row: ChangeRow, info: TableInfo, pk: Row, groups: Map<string, string>): Promise<Set<string>> {
-    const visible = new Set<string>();
-    if (!row.old_row || info.primaryKey.length === 0) return visible;
-    const cols = info.columns.filter((c) => !c.generated).map((c) => quoteIdent(c.name));
-    const restore = `insert into ${info.qualified} (${cols.join(', ')}) overriding system value
-      select ${cols.map((c) => `(r).${c}`).join(', ')} from (select $1::${info.qualified} as r) s`;
-    const list = [...groups].map(([claims, role]) => ({ role, claims, sql: keysQuery(info), keys: [pk] }));
-    try {
-      const r = await this.db.query<{ v: unknown[][][] }>(`select realtime.visible_deleted($1, $2, $3::jsonb) as v`, [
-        restore,
-        row.old_row,
-        JSON.stringify(list),
-      ]);
-      r.rows[0].v.forEach((keys, i) => keys.length > 0 && visible.add(list[i].claims));
-    } catch (e) {
-      this.log('realtime: RLS check of a deleted row failed', e);
-    }
-    return visible;
-  }
-
-  /** `data` of the change message as the role may see it, serialised once per role. */
-  private buildData(row: ChangeRow, info: TableInfo, readable: Set<string>): string {
+  private buildData(row: ChangeRow, info: TableInfo, readable: Set<string>, sawBefore: boolean): string {
     const columns = info.columns.filter((c) => readable.has(c.name));
     const errors: string[] = [];
     const pick = (rec: Row | null, only?: string[]): Row => {
@@ -398,8 +411,10 @@ export class ChangeFeed {
     const blind = errors.length > 0;
     if (row.op !== 'DELETE') data.record = blind ? {} : this.limit(pick(row.record), errors);
     if (row.op !== 'INSERT') {
-      // As on Supabase, a DELETE on an RLS table carries nothing but the key.
-      const old = pick(row.old_record, row.op === 'DELETE' && row.rls ? info.primaryKey : undefined);
+      // As on Supabase, a DELETE on an RLS table carries nothing but the key; so does an UPDATE
+      // for a subscriber that could not read the previous version.
+      const keyOnly = (row.op === 'DELETE' && row.rls) || !sawBefore;
+      const old = pick(row.old_record, keyOnly ? info.primaryKey : undefined);
       data.old_record = blind ? {} : this.limit(old, errors);
     }
     data.errors = errors.length ? [...new Set(errors)] : null;

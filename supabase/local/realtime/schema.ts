@@ -77,10 +77,12 @@ create table if not exists realtime.changes (
   rls boolean not null,
   record jsonb,
   old_record jsonb,
-  -- The deleted row in its text form, so a DELETE can be authorised against the row it removed.
-  old_row text,
   committed_at timestamptz not null default clock_timestamp()
 );
+-- On RLS tables, the versions of the row in their text form, so each event is authorised
+-- against the version it carries (see realtime.visible_versions).
+alter table realtime.changes add column if not exists new_row text;
+alter table realtime.changes add column if not exists old_row text;
 create index if not exists changes_committed_at_idx on realtime.changes (committed_at);
 revoke all on realtime.changes from anon, authenticated;
 
@@ -113,26 +115,42 @@ begin
 end;
 $$;
 
--- The same for a deleted row: it is put back with triggers off, checked, and rolled back
--- (the block's exception undoes the insert). Returns one jsonb array per check.
-create or replace function realtime.visible_deleted(restore_sql text, old_row text, checks jsonb) returns jsonb
+-- RLS checks against one version of a row, the one an event carries: the row as inserted or
+-- updated, or as it was before an update or delete. A later change may have altered or removed
+-- the row since, so unless the table still holds exactly that version, it is put back with
+-- triggers off (delete + insert under session_replication_role = replica), checked, and rolled
+-- back (the block's exception undoes the writes). items: [{current, remove, restore, row,
+-- checks}], each statement using $1 = row (the version's text form). Returns, per item, what
+-- visible_keys returns for its checks.
+create or replace function realtime.visible_versions(items jsonb) returns jsonb
 language plpgsql
 as $$
 declare
+  item jsonb;
+  same boolean;
+  found jsonb;
   result jsonb := '[]';
 begin
-  begin
-    perform set_config('session_replication_role', 'replica', true);
-    execute restore_sql using old_row;
-    result := realtime.visible_keys(checks);
-    raise exception using errcode = 'RTRB0';
-  exception when sqlstate 'RTRB0' then
-    null;
-  end;
+  for item in select * from jsonb_array_elements(items) loop
+    found := '[]';
+    begin
+      execute item->>'current' into same using item->>'row';
+      if not coalesce(same, false) then
+        perform set_config('session_replication_role', 'replica', true);
+        execute item->>'remove' using item->>'row';
+        execute item->>'restore' using item->>'row';
+      end if;
+      found := realtime.visible_keys(item->'checks');
+      raise exception using errcode = 'RTRB0';
+    exception when others then
+      null;
+    end;
+    result := result || jsonb_build_array(found);
+  end loop;
   return result;
 end;
 $$;
-revoke all on function realtime.visible_keys(jsonb), realtime.visible_deleted(text, text, jsonb) from public;
+revoke all on function realtime.visible_keys(jsonb), realtime.visible_versions(jsonb) from public;
 `;
 
 /** Idempotent; the stack runs it before the migrations so they can call realtime.send(). */
