@@ -57,5 +57,16 @@ export async function buildApp({ anonKey, basemapDir = join(ROOT, 'data/nantong'
   }
   rmSync(outDir, { recursive: true, force: true });
   renameSync(staging, outDir);
+  pruneOldBuilds(outDir);
   return outDir;
+}
+
+/** Builds are ~10 MB each (every font subset): keep the few most recent ones. */
+function pruneOldBuilds(keep: string, count = 4): void {
+  const root = join(TMP, 'e2e-app');
+  const builds = readdirSync(root)
+    .filter((name) => /^[0-9a-f]{16}$/.test(name))
+    .map((name) => join(root, name))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  for (const old of builds.slice(count)) if (old !== keep) rmSync(old, { recursive: true, force: true });
 }
