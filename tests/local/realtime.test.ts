@@ -554,6 +554,27 @@ describe('change capture', () => {
     expect(await triggers()).toHaveLength(0);
   });
 
+  it('follows grant changes made while subscribed', async () => {
+    const anon = client();
+    const system = recorder<Record<string, unknown>>();
+    const events = recorder<Record<string, any>>();
+    const ch = anon
+      .channel('pg-grants')
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'todos' }, (p) => events.push(p))
+      .on('system', {}, (m) => system.push(m));
+    await subscribedToChanges(ch, system);
+    await sql(`insert into todos (user_id, title) values ($1, 'public all columns')`, [userA]);
+    expect(Object.keys((await events.next()).new)).toContain('user_id');
+    await stack.ctx.db.exec(`revoke select on public.todos from anon; grant select (id, title) on public.todos to anon;`);
+    try {
+      await sql(`insert into todos (user_id, title) values ($1, 'public two columns')`, [userA]);
+      const e = await events.next((x) => x.new.title === 'public two columns');
+      expect(e.new).toEqual({ id: e.new.id, title: 'public two columns' });
+    } finally {
+      await stack.ctx.db.exec(`grant select on public.todos to anon;`);
+    }
+  });
+
   it('cleans up old changes by age and by count', async () => {
     await sql(`insert into todos (user_id, title) values ($1, 'c1'), ($1, 'c2'), ($1, 'c3')`, [userA]);
     await cleanupChanges(stack.ctx.db, { maxAgeMs: 3_600_000, maxRows: 2 });

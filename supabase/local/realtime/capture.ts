@@ -78,18 +78,22 @@ begin
 end;
 $$;
 
--- Tables added to (or dropped from) the publication later get (or lose) the trigger at once.
-create or replace function realtime.on_publication_change() returns event_trigger
+-- Tables added to (or dropped from) the publication later get (or lose) the trigger at once,
+-- and the server forgets what it cached about tables and grants when they change.
+create or replace function realtime.on_ddl() returns event_trigger
 language plpgsql
 as $$
 begin
-  perform realtime.sync_capture_triggers();
+  if tg_tag in ('ALTER PUBLICATION', 'CREATE PUBLICATION') then
+    perform realtime.sync_capture_triggers();
+  end if;
+  perform pg_notify('${CHANGES_CHANNEL}', 'catalog');
 end;
 $$;
-drop event trigger if exists realtime_publication_change;
-create event trigger realtime_publication_change on ddl_command_end
-  when tag in ('ALTER PUBLICATION', 'CREATE PUBLICATION')
-  execute function realtime.on_publication_change();
+drop event trigger if exists realtime_ddl;
+create event trigger realtime_ddl on ddl_command_end
+  when tag in ('ALTER PUBLICATION', 'CREATE PUBLICATION', 'CREATE TABLE', 'ALTER TABLE', 'DROP TABLE', 'GRANT', 'REVOKE')
+  execute function realtime.on_ddl();
 
 select realtime.sync_capture_triggers();
 `;
