@@ -288,3 +288,49 @@ describe('admin API (E.29)', () => {
     expect(second.error).toBeNull();
   });
 });
+
+describe('wire shapes (C.2, C.3)', () => {
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${stack.url}/auth/v1${path}`, {
+      method: 'POST',
+      headers: { apikey: stack.anonKey, 'Content-Type': 'application/json;charset=UTF-8', 'X-Supabase-Api-Version': '2024-01-01', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('answers the password grant with a bearer session object and the API version header', async () => {
+    const u = await newUser();
+    const res = await post('/token?grant_type=password', { email: u.email, password: u.password, gotrue_meta_security: {} });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-supabase-api-version')).toBe('2024-01-01');
+    const s = await res.json();
+    expect(Object.keys(s).sort()).toEqual(['access_token', 'expires_at', 'expires_in', 'refresh_token', 'token_type', 'user']);
+    expect(s.token_type).toBe('bearer');
+    expect(s.expires_at - Math.floor(Date.now() / 1000)).toBeGreaterThan(3500);
+    expect(s.user).toMatchObject({ id: u.id, aud: 'authenticated', role: 'authenticated', email: u.email, phone: '', identities: [], is_anonymous: false });
+  });
+
+  it('names the error code in the body and in X-Sb-Error-Code', async () => {
+    const res = await post('/token?grant_type=password', { email: 'nobody@example.com', password: 'whatever' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-sb-error-code')).toBe('invalid_credentials');
+    expect(await res.json()).toEqual({ code: 'invalid_credentials', message: 'Invalid login credentials' });
+  });
+
+  it('refuses a password grant without email or phone, and an unknown grant type', async () => {
+    const missing = await post('/token?grant_type=password', { password: 'x' });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toEqual({ code: 'validation_failed', message: 'missing email or phone' });
+    const unknown = await post('/token?grant_type=magic', {});
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).message).toBe('unsupported_grant_type');
+  });
+
+  it('answers logout with 204 and an empty body', async () => {
+    const u = await newUser();
+    const c = await stack.signIn(u.email, u.password);
+    const token = (await c.auth.getSession()).data.session!.access_token;
+    const res = await post('/logout?scope=local', undefined, { Authorization: `Bearer ${token}` });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+  });
+});
