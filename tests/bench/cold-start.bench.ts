@@ -1,7 +1,8 @@
 /**
  * Local stack cold start: `startStack` on a fresh folder (bootstrap, migrations, seed) and on an
  * existing one (reopen, nothing pending), each sample in its own process, beside bare PGlite +
- * PostGIS opening a fresh and an existing folder in the same run.
+ * PostGIS opening a fresh and an existing folder. Stack and baseline samples alternate, so a
+ * change in machine load affects both alike.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -11,51 +12,58 @@ import { promisify } from 'node:util';
 import { ROOT, seedDir, TMP } from '../helpers/template.ts';
 import { defineBench, runs, type BenchCase } from './bench.ts';
 
+type Mode = 'stack' | 'pglite';
+
 const run = promisify(execFile);
 const CHILD = fileURLToPath(new URL('./cold-start-child.ts', import.meta.url));
+const WORK = join(TMP, 'bench-cold-start');
 
-async function sample(mode: 'stack' | 'pglite', dataDir: string): Promise<number> {
+async function sample(mode: Mode, dataDir: string): Promise<number> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', CHILD, mode, dataDir, seedDir()], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
   return (JSON.parse(stdout.trim().split('\n').pop()!) as { ms: number }).ms;
 }
 
-async function series(mode: 'stack' | 'pglite', n: number, fresh: boolean): Promise<number[]> {
-  const base = join(TMP, 'bench-cold-start', `${mode}-${fresh ? 'fresh' : 'reopen'}`);
-  const samples: number[] = [];
-  rmSync(base, { recursive: true, force: true });
-  mkdirSync(base, { recursive: true });
-  const shared = join(base, 'data');
-  if (!fresh) await sample(mode, shared);
+/** n alternating samples of each mode: on a new folder each time, or on one reopened folder per mode. */
+async function alternate(n: number, fresh: boolean): Promise<Record<Mode, number[]>> {
+  const out: Record<Mode, number[]> = { stack: [], pglite: [] };
+  const modes: Mode[] = ['pglite', 'stack'];
+  if (!fresh) for (const m of modes) await sample(m, join(WORK, `${m}-reopen`));
   for (let i = 0; i < n; i++) {
-    const dir = fresh ? join(base, `data-${i}`) : shared;
-    samples.push(await sample(mode, dir));
-    if (fresh) rmSync(dir, { recursive: true, force: true });
+    for (const m of modes) {
+      const dir = fresh ? join(WORK, `${m}-fresh-${i}`) : join(WORK, `${m}-reopen`);
+      out[m].push(await sample(m, dir));
+      if (fresh) rmSync(dir, { recursive: true, force: true });
+    }
   }
-  rmSync(base, { recursive: true, force: true });
-  return samples;
+  return out;
 }
 
 export default defineBench({
   name: 'cold-start',
   async run(): Promise<BenchCase[]> {
-    const nFresh = runs(3);
-    const nReopen = runs(5);
-    const data = relative(ROOT, seedDir());
-    return [
-      { name: 'bare PGlite+PostGIS, fresh folder', samples: await series('pglite', nFresh, true), note: 'initdb + extension load, no bootstrap' },
-      { name: 'bare PGlite+PostGIS, reopen', samples: await series('pglite', nReopen, false) },
-      {
-        name: 'stack start, fresh folder',
-        samples: await series('stack', nFresh, true),
-        baseline: 'bare PGlite+PostGIS, fresh folder',
-        note: `bootstrap + realtime schema + migrations + seed of ${data} + HTTP listen`,
-      },
-      {
-        name: 'stack start, reopen',
-        samples: await series('stack', nReopen, false),
-        baseline: 'bare PGlite+PostGIS, reopen',
-        note: 'worker spawn + reopen + idempotent prepare + HTTP listen',
-      },
-    ];
+    rmSync(WORK, { recursive: true, force: true });
+    mkdirSync(WORK, { recursive: true });
+    try {
+      const fresh = await alternate(runs(3), true);
+      const reopen = await alternate(runs(5), false);
+      return [
+        { name: 'bare PGlite+PostGIS, fresh folder', samples: fresh.pglite, note: 'initdb + extension load, no bootstrap' },
+        {
+          name: 'stack start, fresh folder',
+          samples: fresh.stack,
+          baseline: 'bare PGlite+PostGIS, fresh folder',
+          note: `bootstrap + realtime schema + migrations + seed of ${relative(ROOT, seedDir())} + HTTP listen`,
+        },
+        { name: 'bare PGlite+PostGIS, reopen', samples: reopen.pglite },
+        {
+          name: 'stack start, reopen',
+          samples: reopen.stack,
+          baseline: 'bare PGlite+PostGIS, reopen',
+          note: 'module loading + worker spawn + reopen + idempotent prepare + HTTP listen',
+        },
+      ];
+    } finally {
+      rmSync(WORK, { recursive: true, force: true });
+    }
   },
 });

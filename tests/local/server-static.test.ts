@@ -6,20 +6,22 @@ import { startTestStack, type TestStack } from '../helpers/stack.ts';
 import { TMP } from '../helpers/template.ts';
 
 let stack: TestStack;
+let root: string;
 let dist: string;
 beforeAll(async () => {
   mkdirSync(TMP, { recursive: true });
-  dist = mkdtempSync(join(TMP, 'dist-'));
-  mkdirSync(join(dist, 'assets'));
+  root = mkdtempSync(join(TMP, 'static-'));
+  dist = join(root, 'dist');
+  mkdirSync(join(dist, 'assets'), { recursive: true });
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>app</title>');
   writeFileSync(join(dist, 'assets', 'worker-abc.mjs'), 'export {};');
   writeFileSync(join(dist, 'assets', 'index-abc.css'), 'body{}');
-  writeFileSync(join(TMP, 'outside-dist.txt'), 'secret');
+  writeFileSync(join(root, 'outside-dist.txt'), 'secret');
   stack = await startTestStack({ config: { serveApp: dist } });
 });
 afterAll(async () => {
   await stack?.stop();
-  rmSync(dist, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
 });
 
 function rawGet(path: string): Promise<string> {
