@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -65,10 +65,21 @@ function table(rows: ResultRow[]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
+/** Rows of benches not run this time stay in bench.json, each with the date it was measured. */
+function previousRows(): (ResultRow & { date?: string })[] {
+  if (!existsSync(OUT)) return [];
+  try {
+    const old = JSON.parse(readFileSync(OUT, 'utf8')) as { date?: string; results?: (ResultRow & { date?: string })[] };
+    return (old.results ?? []).map((r) => ({ ...r, date: r.date ?? old.date }));
+  } catch {
+    return [];
+  }
+}
+
 /**
  * `npm run bench [-- filter...]`: runs every tests/bench/*.bench.ts (or those whose file name
  * contains a filter), one after another, prints the table and writes
- * tests/.artifacts/bench.json.
+ * tests/.artifacts/bench.json (replacing the rows of the benches that ran, keeping the others).
  */
 async function main() {
   const filters = process.argv.slice(2);
@@ -89,10 +100,10 @@ async function main() {
   const notes = rows.filter((r) => r.note);
   if (notes.length) console.log('\n' + notes.map((r) => `${r.bench} / ${r.case}: ${r.note}`).join('\n'));
   mkdirSync(join(OUT, '..'), { recursive: true });
-  writeFileSync(
-    OUT,
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, results: rows }, null, 2) + '\n',
-  );
+  const ran = new Set(rows.map((r) => r.bench));
+  const stamp = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null };
+  const kept = previousRows().filter((r) => !ran.has(r.bench));
+  writeFileSync(OUT, JSON.stringify({ ...stamp, results: [...kept, ...rows.map((r) => ({ ...r, date: stamp.date }))] }, null, 2) + '\n');
   console.log(`\nwrote ${OUT}`);
 }
 
