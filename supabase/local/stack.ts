@@ -76,7 +76,8 @@ async function prepare(db: Database, opts: PrepareOptions): Promise<{ applied: s
   await db.exec('create table if not exists supabase_migrations.seed_files (path text primary key, hash text not null)');
   let seeded = false;
   const seedKey = relative(process.cwd(), opts.seedDir) || '.';
-  const done = (await db.query('select 1 from supabase_migrations.seed_files where path = $1', [seedKey])).rows.length > 0;
+  // Seeding happens once per database, from whichever folder the first start names.
+  const done = (await db.query('select 1 from supabase_migrations.seed_files limit 1')).rows.length > 0;
   if (!done && !opts.noSeed) {
     if (!existsSync(opts.seedDir)) log(`seed folder ${opts.seedDir} not found (npm run data writes it): database not seeded`);
     else {

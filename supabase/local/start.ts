@@ -97,6 +97,7 @@ async function main() {
 }
 
 main().catch((e) => {
-  log('failed to start', e);
+  if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') log(`failed to start: ${(e as Error).message} (another stack running? pick one with --port)`);
+  else log('failed to start', e);
   process.exit(1);
 });
