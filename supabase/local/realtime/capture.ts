@@ -95,6 +95,8 @@ create event trigger realtime_ddl on ddl_command_end
   when tag in ('ALTER PUBLICATION', 'CREATE PUBLICATION', 'CREATE TABLE', 'ALTER TABLE', 'DROP TABLE', 'GRANT', 'REVOKE')
   execute function realtime.on_ddl();
 
+revoke all on function realtime.sync_capture_triggers() from public;
+
 select realtime.sync_capture_triggers();
 `;
 
