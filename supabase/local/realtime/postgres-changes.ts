@@ -88,9 +88,9 @@ const EVENTS = new Set(['*', 'INSERT', 'UPDATE', 'DELETE']);
 
 /**
  * postgres_changes: reads each captured change after its NOTIFY, matches it against the
- * subscriptions (event, table, filter), lets Postgres decide per subscriber whether the
- * subscriber's role and claims may read the row (one query per distinct set of claims and
- * table per batch), and sends one message per change per channel.
+ * subscriptions (event, table, filter), lets Postgres decide whether each distinct set of
+ * subscriber claims may read the version of the row the event carries (one statement per
+ * batch), and sends one message per change per channel.
  */
 export class ChangeFeed {
   private subs = new Map<string, Set<Subscription>>();
