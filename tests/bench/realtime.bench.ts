@@ -268,7 +268,7 @@ export default defineBench({
           name: `postgres_changes, ${n} subscriber${n > 1 ? 's' : ''}`,
           samples: await latency('pg', n),
           baseline: floor,
-          note: n > 1 ? 'all anon (one RLS check per change); latency of the last subscribers in fan-out order' : undefined,
+          note: n > 1 ? 'all anon: one set of claims, so each change is RLS-checked once per version it carries; the measuring clients are last in fan-out order' : undefined,
         });
       }
       for (const n of [1, 100, 1000]) {
