@@ -146,6 +146,7 @@ class WorkerDatabase implements ManagedDatabase {
   private lock: Promise<unknown> = Promise.resolve();
   private channels = new Map<string, Set<(payload: string) => void>>();
   private closing: Promise<void> | null = null;
+  private restarting: Promise<void> | null = null;
   private closed = false;
   private readonly log: (msg: string, e?: unknown) => void;
 
@@ -223,22 +224,25 @@ class WorkerDatabase implements ManagedDatabase {
   }
 
   close(): Promise<void> {
-    return (this.closing ??= this.exclusive(async () => {
+    return (this.closing ??= (async () => {
       try {
-        await this.send({ op: 'close' });
+        await this.exclusive(() => this.send({ op: 'close' }));
       } catch (e) {
-        this.log('closing PGlite failed', e);
+        this.log('closing PGlite cleanly failed; terminating it', e);
       }
       this.closed = true;
+      await this.restarting?.catch(() => {});
       const worker = this.worker;
       this.worker = null;
       this.failPending(new DatabaseUnavailableError('the database is closed'));
       await worker?.terminate();
-    }));
+    })());
   }
 
-  async restart(reason = 'requested'): Promise<void> {
-    if (this.closed) throw new DatabaseUnavailableError('the database is closed');
+  restart(reason = 'requested'): Promise<void> {
+    if (this.closed || this.closing) return Promise.reject(new DatabaseUnavailableError('the database is closed'));
+    // Two instances must never open the folder at once: a restart asked for during one joins it.
+    if (this.restarting) return this.restarting;
     const old = this.worker;
     this.worker = null;
     this.restarts++;
@@ -249,7 +253,10 @@ class WorkerDatabase implements ManagedDatabase {
       await this.start();
     })();
     this.ready.catch(() => {});
-    await this.ready;
+    this.restarting = this.ready.finally(() => {
+      this.restarting = null;
+    });
+    return this.restarting;
   }
 
   /**
@@ -298,7 +305,7 @@ class WorkerDatabase implements ManagedDatabase {
         if (!p) return;
         this.pending.delete(id);
         p.reject(new StatementTimeoutError(ms));
-        if (!this.closed) this.restart(`statement ran past ${ms} ms`).catch((e) => this.log('restart after timeout failed', e));
+        if (req.op !== 'close' && !this.closing) this.restart(`statement ran past ${ms} ms`).catch((e) => this.log('restart after timeout failed', e));
       }, ms);
       this.pending.set(id, { resolve, reject, timer });
       worker.postMessage({ id, ...req });
@@ -319,6 +326,10 @@ class WorkerDatabase implements ManagedDatabase {
     for (let i = 1; ; i++) {
       try {
         const worker = await this.spawn();
+        if (this.closing) {
+          await worker.terminate();
+          throw new DatabaseUnavailableError('the database is closed');
+        }
         for (const channel of this.channels.keys()) await this.post(worker, { op: 'listen', channel });
         this.worker = worker;
         return;
@@ -335,10 +346,13 @@ class WorkerDatabase implements ManagedDatabase {
     worker.unref();
     return new Promise((resolve, reject) => {
       let opened = false;
+      let failing = false;
+      const openMs = this.opts.openTimeoutMs ?? 120_000;
       const timer = setTimeout(() => {
-        reject(new Error(`opening ${this.dataDir} took longer than ${this.opts.openTimeoutMs ?? 120_000} ms`));
-        void worker.terminate();
-      }, this.opts.openTimeoutMs ?? 120_000);
+        // Terminated before the next attempt opens the same folder.
+        failing = true;
+        void worker.terminate().finally(() => reject(new Error(`opening ${this.dataDir} took longer than ${openMs} ms`)));
+      }, openMs);
       worker.on('message', (m: WorkerMessage) => {
         if ('ready' in m) {
           clearTimeout(timer);
@@ -346,8 +360,8 @@ class WorkerDatabase implements ManagedDatabase {
             opened = true;
             resolve(worker);
           } else {
-            reject(toError(m.error));
-            void worker.terminate();
+            failing = true;
+            void worker.terminate().finally(() => reject(toError(m.error)));
           }
         } else if ('notify' in m) {
           for (const cb of this.channels.get(m.notify) ?? []) {
@@ -365,14 +379,17 @@ class WorkerDatabase implements ManagedDatabase {
           if (m.ok) p.resolve(m.result);
           else {
             p.reject(toError(m.error));
-            if (m.error.fatal && !this.closed) this.restart('PGlite aborted').catch((e) => this.log('restart after abort failed', e));
+            if (m.error.fatal && !this.closing) this.restart('PGlite aborted').catch((e) => this.log('restart after abort failed', e));
           }
         }
       });
       const died = (why: unknown) => {
         clearTimeout(timer);
-        if (!opened) return reject(why instanceof Error ? why : new Error(String(why)));
-        if (this.worker !== worker || this.closed) return;
+        if (!opened) {
+          if (!failing) reject(why instanceof Error ? why : new Error(String(why)));
+          return;
+        }
+        if (this.worker !== worker || this.closing) return;
         this.log('the PGlite worker died', why);
         this.restart('worker died').catch((e) => this.log('restart after worker death failed', e));
       };

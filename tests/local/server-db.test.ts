@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionBusyError, DatabaseUnavailableError, EmptyResultError, StatementTimeoutError, type ManagedDatabase } from '../../supabase/local/db.ts';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConnectionBusyError, DatabaseUnavailableError, EmptyResultError, openDatabase, StatementTimeoutError, type ManagedDatabase } from '../../supabase/local/db.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { TMP } from '../helpers/template.ts';
 
 const SLOW = 'select count(*) from generate_series(1, 2000000000)';
 const BOWTIE = "ST_GeomFromText('POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))', 4326)";
@@ -95,6 +98,15 @@ describe('database worker', () => {
   it('turns the silent empty answer of PostGIS on invalid geometry into an error', async () => {
     await expect(db.query(`select ST_Union(${BOWTIE}, ${SQUARE}) as g`)).rejects.toBeInstanceOf(EmptyResultError);
     expect((await db.query(`select ST_IsValid(${BOWTIE}) as ok`)).rows).toEqual([{ ok: false }]);
+  });
+
+  it('gives up opening a folder after the open time limit and the configured attempts', async () => {
+    const logged: string[] = [];
+    const dir = join(TMP, `never-opens-${process.pid}`);
+    const opening = openDatabase(dir, { openTimeoutMs: 50, openAttempts: 2, log: (m) => logged.push(m) });
+    await expect(opening).rejects.toThrow(/took longer than 50 ms/);
+    expect(logged.filter((m) => m.includes('retrying'))).toHaveLength(1);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('passes Postgres errors through with their SQLSTATE and fields', async () => {
