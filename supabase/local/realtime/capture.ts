@@ -43,7 +43,8 @@ begin
           case when rls and tg_op <> 'DELETE' then new::text end,
           case when rls and (tg_op = 'DELETE' or (tg_op = 'UPDATE' and ident = 'f')) then old::text end)
   returning id into change_id;
-  perform pg_notify('${CHANGES_CHANNEL}', change_id::text);
+  -- [id, schema, table, op]: enough for the server to skip changes nobody subscribed to.
+  perform pg_notify('${CHANGES_CHANNEL}', json_build_array(change_id, tg_table_schema, tg_table_name, tg_op)::text);
   return null;
 end;
 $$;

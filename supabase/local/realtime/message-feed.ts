@@ -21,7 +21,9 @@ export class MessageFeed {
   ) {}
 
   async start(): Promise<void> {
-    this.unlisten = await this.db.listen(MESSAGES_CHANNEL, (id) => {
+    this.unlisten = await this.db.listen(MESSAGES_CHANNEL, (payload) => {
+      const [id, topic, isPrivate] = JSON.parse(payload) as [string, string?, boolean?];
+      if (topic !== undefined && this.hub.channels(topicKey(`realtime:${topic}`, isPrivate === true)).size === 0) return;
       this.queue.push(id);
       if (!this.draining) {
         this.draining = this.drain().finally(() => {

@@ -108,8 +108,9 @@ export class ChangeFeed {
 
   async start(): Promise<void> {
     this.unlisten = await this.db.listen(CHANGES_CHANNEL, (payload) => {
-      if (payload === 'catalog') this.catalog.forget();
-      else this.enqueue(payload);
+      if (payload === 'catalog') return this.catalog.forget();
+      const [id, schema, table, op] = JSON.parse(payload) as [number, string, string, Op];
+      if (this.interested(schema, table, op)) this.enqueue(String(id));
     });
   }
 
@@ -229,13 +230,19 @@ export class ChangeFeed {
   private async drain(): Promise<void> {
     while (this.queue.length) {
       const ids = this.queue.splice(0, this.opts.batchSize);
-      if (this.subs.size === 0) continue;
       try {
         await this.process(ids);
       } catch (e) {
         this.log('realtime: delivering changes failed', e);
       }
     }
+  }
+
+  private interested(schema: string, table: string, op: Op): boolean {
+    for (const key of [`${schema}.${table}`, `${schema}.*`, `*.*`]) {
+      for (const s of this.subs.get(key) ?? []) if (s.event === '*' || s.event === op) return true;
+    }
+    return false;
   }
 
   private candidates(row: ChangeRow): Subscription[] {

@@ -1,6 +1,9 @@
 import type { Database } from '../db.ts';
 
-/** NOTIFY channels; payloads carry only an id because NOTIFY is capped at 8000 bytes. */
+/**
+ * NOTIFY channels. Payloads carry an id and routing facts, never the row or message itself:
+ * NOTIFY is capped at 8000 bytes.
+ */
 export const CHANGES_CHANNEL = 'realtime_changes';
 export const MESSAGES_CHANNEL = 'realtime_messages';
 
@@ -59,7 +62,11 @@ language plpgsql
 as $$
 begin
   if new.extension = 'broadcast' then
-    perform pg_notify('${MESSAGES_CHANNEL}', new.id::text);
+    -- [id, topic, private] lets the server skip topics nobody listens to; a topic too long
+    -- for a NOTIFY payload is left out and read from the row.
+    perform pg_notify('${MESSAGES_CHANNEL}',
+      case when length(new.topic) <= 1000 then json_build_array(new.id, new.topic, coalesce(new.private, false))
+           else json_build_array(new.id) end::text);
   end if;
   return null;
 end;
