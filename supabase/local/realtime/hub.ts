@@ -28,12 +28,6 @@ export class Hub {
     return this.topics.get(key) ?? new Set();
   }
 
-  get channelCount(): number {
-    let n = 0;
-    for (const s of this.topics.values()) n += s.size;
-    return n;
-  }
-
   /** Sends a broadcast to every channel of the topic except `except`; JSON payloads arrive pre-serialised. */
   broadcast(key: string, topic: string, event: string, payload: Buffer | string, binary: boolean, except: Channel | null, meta?: Record<string, unknown>): void {
     const set = this.topics.get(key);

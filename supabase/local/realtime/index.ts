@@ -30,9 +30,6 @@ export interface Realtime {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   handleHttp(req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void>;
   close(): Promise<void>;
-  /** Resolves once every change and database broadcast notified so far has been sent out. */
-  idle(): Promise<void>;
-  stats(): { connections: number; channels: number; subscriptions: number };
 }
 
 /**
@@ -103,11 +100,5 @@ export function createRealtime(ctx: { db: Database; keys: Keys }, opts: Realtime
       await ready.catch(() => undefined);
       await Promise.all([feed.stop(), messages.stop()]);
     },
-    async idle() {
-      await ready;
-      await db.query('select 1');
-      await Promise.all([feed.idle(), messages.idle()]);
-    },
-    stats: () => ({ connections: connections.size, channels: hub.channelCount, subscriptions: feed.subscriptionCount }),
   };
 }

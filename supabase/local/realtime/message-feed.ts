@@ -39,10 +39,6 @@ export class MessageFeed {
     await this.draining;
   }
 
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
   private async drain(): Promise<void> {
     while (this.queue.length) {
       const ids = this.queue.splice(0, 200);

@@ -120,17 +120,6 @@ export class ChangeFeed {
     await this.draining;
   }
 
-  /** Resolves once every change notified so far has been delivered (tests and benchmarks). */
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
-  get subscriptionCount(): number {
-    let n = 0;
-    for (const s of this.byChannel.values()) n += s.length;
-    return n;
-  }
-
   /**
    * (Re)creates the channel's subscriptions with its current claims and pushes the `system`
    * message: ok once they are live, or the error that makes them inactive.
