@@ -3,6 +3,7 @@ import type { MultiPolygon } from 'geojson';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZONE_LEVELS, type ZoneLevel } from '../../src/domain/rows.ts';
+import { DISTRICT_LABEL_COLOR } from '../../src/map/basemap/style.ts';
 import { SITE_COLORS } from '../../src/map/site-colors.ts';
 import { ZONE_COLORS } from '../../src/map/zone-layers.ts';
 import { COMMANDER, DEMO_PASSWORD, startTestStack, type TestStack } from '../helpers/stack.ts';
@@ -71,7 +72,7 @@ function testSquare(west: number): MultiPolygon {
 const tag = ({ width, height }: { width: number; height: number }) => `${width}x${height}`;
 
 describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
-  it('draws the active zones in their level colours, with a legend that counts them', async () => {
+  it('draws the active zones in their level colours and the labels, with a legend that counts them', async () => {
     const page = await open(viewport);
     const expected = await publicZoneCounts();
     expect(expected.lockdown).toBeGreaterThan(0);
@@ -85,6 +86,9 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
     for (const level of ZONE_LEVELS) {
       if (expected[level] > 0) expect(counts[level], `${level} pixels in ${png.length}-byte screenshot`).toBeGreaterThan(10);
     }
+    // Sub-district names are drawn in their own ink: glyphs came from the bundled font faces.
+    const labels = await countColours(page, mapOnly, { districtLabel: hexToRgb(DISTRICT_LABEL_COLOR) }, 16);
+    expect(labels.districtLabel).toBeGreaterThan(30);
     await page.close();
   });
 

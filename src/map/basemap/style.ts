@@ -5,6 +5,9 @@ import type { BasemapLayer } from './basemap-data.ts';
 /** The one font stack of the offline style; `font-faces` maps it to the bundled Noto Sans SC files. */
 export const MAP_FONT = 'Noto Sans SC Regular';
 
+/** Ink of the sub-district names (the browser suite looks for it to see that labels render). */
+export const DISTRICT_LABEL_COLOR = '#4d4275';
+
 /** Ids of the symbol layers whose text follows the UI language. */
 export const LABEL_LAYER_IDS = ['water-label', 'road-label', 'compound-label', 'district-label'] as const;
 
@@ -137,7 +140,7 @@ export function buildOfflineStyle({ files, fontFaces, locale }: OfflineStyleOpti
           'text-max-width': 8,
           'text-letter-spacing': 0.05,
         },
-        paint: { 'text-color': '#4d4275', ...halo },
+        paint: { 'text-color': DISTRICT_LABEL_COLOR, ...halo },
       },
     ],
   };
