@@ -482,6 +482,21 @@ describe('protocol details', () => {
     }
   });
 
+  it('drops frames it cannot decode and keeps the socket', async () => {
+    const { ws, frames, send } = await rawSocket();
+    try {
+      ws.send('not json');
+      ws.send(JSON.stringify({ topic: 'phoenix', event: 'heartbeat' }));
+      ws.send(Buffer.from([5, 0, 0, 0, 0, 0, 1]));
+      ws.send(Buffer.from([3, 0, 0, 2, 0, 0, 1, 0xff, 0xfe]));
+      send([null, '9', 'phoenix', 'heartbeat', {}]);
+      expect(await frames.next((f) => f[1] === '9')).toEqual([null, '9', 'phoenix', 'phx_reply', { status: 'ok', response: {} }]);
+      expect(frames.seen).toHaveLength(1);
+    } finally {
+      ws.terminate();
+    }
+  });
+
   it('closes a channel with a system error when its token expires', async () => {
     const { ws, frames, send } = await rawSocket();
     try {

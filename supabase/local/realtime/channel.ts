@@ -44,6 +44,8 @@ export class Channel {
   canWrite: boolean | null = null;
   /** Set once the channel has left; async work finishing later must not write to it. */
   closed = false;
+  /** Bumped by every (re)subscription to changes, so only the latest one takes effect. */
+  subscriptionGeneration = 0;
 
   constructor(
     readonly outlet: Outlet,

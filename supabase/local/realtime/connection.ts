@@ -3,7 +3,7 @@ import type { Database } from '../db.ts';
 import type { Keys } from '../keys.ts';
 import { authorizePrivate } from './authorize.ts';
 import { Channel, type ChannelConfig, type Outlet, type PostgresBinding } from './channel.ts';
-import { decodeBinary, decodeText, encodeText, FrameError, type BroadcastPush, type Message } from './frames.ts';
+import { decodeBinary, decodeText, encodeText, type BroadcastPush, type Message } from './frames.ts';
 import type { Hub } from './hub.ts';
 import type { ChangeFeed } from './postgres-changes.ts';
 import { checkToken, msUntilExpiry } from './tokens.ts';
@@ -36,7 +36,18 @@ export class Connection implements Outlet {
     ws.on('message', (data, isBinary) => {
       this.lastSeen = Date.now();
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-      this.work = this.work.then(() => this.handle(buf, isBinary)).catch((e) => this.deps.log('realtime: message handling failed', e));
+      let message: Message | BroadcastPush;
+      try {
+        message = isBinary ? decodeBinary(buf) : decodeText(buf.toString('utf8'));
+      } catch {
+        return; // Phoenix drops frames it cannot decode.
+      }
+      // Heartbeats are answered at once, even while a join waits for the database: a late reply
+      // makes the client drop the socket.
+      if (!isBinary && message.topic === 'phoenix' && message.event === 'heartbeat') return this.reply(message, 'ok', {});
+      this.work = this.work
+        .then(() => (isBinary ? this.onBinaryBroadcast(message as BroadcastPush) : this.onMessage(message as Message)))
+        .catch((e) => this.deps.log('realtime: message handling failed', e));
     });
     ws.on('close', () => {
       this.work = this.work.then(() => this.closeAll());
@@ -65,18 +76,7 @@ export class Connection implements Outlet {
     this.send({ joinRef: m.joinRef, ref: m.ref, topic: m.topic, event: 'phx_reply', payload: { status, response } });
   }
 
-  private async handle(buf: Buffer, isBinary: boolean): Promise<void> {
-    try {
-      if (isBinary) return await this.onBinaryBroadcast(decodeBinary(buf));
-      await this.onMessage(decodeText(buf.toString('utf8')));
-    } catch (e) {
-      if (e instanceof FrameError) return; // Phoenix drops frames it cannot decode.
-      throw e;
-    }
-  }
-
   private async onMessage(m: Message): Promise<void> {
-    if (m.topic === 'phoenix' && m.event === 'heartbeat') return this.reply(m, 'ok', {});
     if (m.event === 'phx_join') return this.join(m);
     const channel = this.channels.get(m.topic);
     if (!channel) return this.reply(m, 'error', { reason: 'unmatched topic' });
@@ -123,7 +123,12 @@ export class Connection implements Outlet {
     this.reply(m, 'ok', { postgres_changes: config.bindings.map((b) => ({ ...b.raw, id: b.id })) });
     if (config.presenceEnabled) channel.push('presence_state', this.deps.hub.presenceState(channel));
     this.scheduleExpiry(channel);
-    await this.deps.feed.activate(channel);
+    this.activate(channel);
+  }
+
+  /** Subscribing to changes needs the database; the socket's other messages need not wait for it. */
+  private activate(channel: Channel): void {
+    this.deps.feed.activate(channel).catch((e) => this.deps.log('realtime: postgres_changes subscription failed', e));
   }
 
   private drop(channel: Channel): void {
@@ -170,7 +175,7 @@ export class Connection implements Outlet {
     }
     channel.setClaims(given, checked.claims);
     this.scheduleExpiry(channel);
-    if (channel.config.bindings.length) await this.deps.feed.activate(channel);
+    if (channel.config.bindings.length) this.activate(channel);
   }
 
   private presence(channel: Channel, m: Message): void {

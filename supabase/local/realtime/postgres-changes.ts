@@ -125,14 +125,17 @@ export class ChangeFeed {
    * message: ok once they are live, or the error that makes them inactive.
    */
   async activate(channel: Channel): Promise<void> {
+    const generation = ++channel.subscriptionGeneration;
+    const superseded = () => channel.closed || channel.subscriptionGeneration !== generation;
     this.remove(channel);
     const bindings = channel.config.bindings;
     if (bindings.length === 0) return;
     const subs: Subscription[] = [];
     for (const b of bindings) {
       const problem = await this.validate(channel, b.event, b.schema, b.table, b.filter);
+      if (superseded()) return;
       if (typeof problem === 'string') {
-        if (!channel.closed) channel.push('system', { extension: 'postgres_changes', status: 'error', message: problem, channel: channel.subTopic });
+        channel.push('system', { extension: 'postgres_changes', status: 'error', message: problem, channel: channel.subTopic });
         return;
       }
       subs.push({
@@ -145,7 +148,8 @@ export class ChangeFeed {
         clauses: problem,
       });
     }
-    if (channel.closed) return;
+    if (superseded()) return;
+    this.remove(channel);
     for (const s of subs) {
       const key = `${s.schema}.${s.table}`;
       let set = this.subs.get(key);
