@@ -24,6 +24,7 @@ export function seedDir(): string {
 const INPUTS = [
   'supabase/local/bootstrap.sql',
   'supabase/local/db.ts',
+  'supabase/local/db-worker.mjs',
   'supabase/local/migrate.ts',
   'supabase/local/stack.ts',
   'supabase/local/realtime',
