@@ -25,13 +25,19 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > hardCap) {
-      req.socket.destroy();
-      throw tooLarge(maxBytes);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > hardCap) {
+        req.socket.destroy();
+        throw tooLarge(maxBytes);
+      }
+      if (size <= maxBytes) chunks.push(chunk);
     }
-    if (size <= maxBytes) chunks.push(chunk);
+  } catch (e) {
+    if (e instanceof BodyError) throw e;
+    // The client went away or sent a broken chunked body: its fault, not a server error.
+    throw new BodyError(400, `The request body could not be read: ${(e as Error).message}`);
   }
   if (size > maxBytes) throw tooLarge(maxBytes);
   return Buffer.concat(chunks);
