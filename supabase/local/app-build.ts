@@ -2,18 +2,26 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Whether a built app carries this anon key. `npm start` builds before the stack has written
- * `.env.local`, so on a first start (or with a new data folder, hence a new secret) the bundle
- * holds no key or a stale one and the app could not talk to the stack.
+ * Whether a built app carries every one of these strings (the stack's URL and anon key).
+ * `npm start` builds before the stack has written `.env.local`, so on a first start, with a new
+ * data folder (hence a new secret) or on another port, the bundle holds stale values and the
+ * app could not talk to the stack.
  */
-export function appHasKey(dist: string, anonKey: string): boolean {
-  const walk = (dir: string): boolean =>
-    readdirSync(dir).some((name) => {
+export function appCarries(dist: string, values: string[]): boolean {
+  const missing = new Set(values);
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
       const p = join(dir, name);
-      if (statSync(p).isDirectory()) return walk(p);
-      return /\.(m?js|html)$/.test(name) && readFileSync(p, 'utf8').includes(anonKey);
-    });
-  return walk(dist);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(m?js|html)$/.test(name)) {
+        const text = readFileSync(p, 'utf8');
+        for (const v of missing) if (text.includes(v)) missing.delete(v);
+      }
+      if (missing.size === 0) return;
+    }
+  };
+  walk(dist);
+  return missing.size === 0;
 }
 
 /** Runs Vite's production build in this process with the stack's URL and key in the environment. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { appHasKey, buildApp } from './app-build.ts';
+import { appCarries, buildApp } from './app-build.ts';
 import { resolveConfig, type StackConfig } from './config.ts';
 import { checkPassword } from './auth/password.ts';
 import { updateEnvFile } from './env-file.ts';
@@ -46,12 +46,12 @@ async function main() {
   const stack = await startStack(config, log);
   const { keys } = stack.ctx;
   if (config.envFile) updateEnvFile(config.envFile, { VITE_SUPABASE_URL: stack.url, VITE_SUPABASE_ANON_KEY: keys.anonKey });
-  if (config.serveApp && !appHasKey(config.serveApp, keys.anonKey)) {
+  if (config.serveApp && !appCarries(config.serveApp, [stack.url, keys.anonKey])) {
     if (config.serveApp === resolve('dist')) {
-      log('the app in dist/ was built without this stack\'s anon key (first start or new data folder): rebuilding it');
+      log("the app in dist/ was built for another URL or anon key (first start, new data folder or port): rebuilding it");
       await buildApp({ url: stack.url, anonKey: keys.anonKey });
     } else {
-      log(`warning: the app in ${config.serveApp} does not carry this stack's anon key; rebuild it with the .env.local just written`);
+      log(`warning: the app in ${config.serveApp} was built for another URL or anon key; rebuild it with the .env.local just written`);
     }
   }
   const vite = config.vite ? await startVite(config, stack) : null;
