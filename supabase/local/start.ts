@@ -77,14 +77,21 @@ async function main() {
   ].filter((l) => l !== null);
   console.log(out.join('\n'));
 
-  let stopping = false;
+  // Ctrl+C under `npm start` reaches this process twice (directly, and relayed by tsx), so a
+  // repeat within two seconds is the same request; a later one forces the exit.
+  let stoppingSince = 0;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince) {
+      if (Date.now() - stoppingSince < 2000) return;
       log(`${signal} again: exiting without waiting`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log(`${signal}: shutting down`);
+    setTimeout(() => {
+      log('shutdown is taking longer than 15 s: exiting');
+      process.exit(1);
+    }, 15_000).unref();
     await vite?.close();
     await stack.close();
     process.exit(0);
