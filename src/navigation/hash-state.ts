@@ -12,9 +12,9 @@ export interface Camera {
   center: [number, number];
 }
 
-/** What is selected on the map: a zone or a site, by id. */
+/** What is selected on the map: a zone, a site or a compound (found by search), by id. */
 export interface Selection {
-  kind: 'zone' | 'site';
+  kind: 'zone' | 'site' | 'compound';
   id: string;
 }
 
@@ -23,6 +23,8 @@ export interface HashState {
   view: View;
   camera: Camera | null;
   selection: Selection | null;
+  /** The point "where am I" answers for (device location or a tap), `[lng, lat]`. */
+  place: [number, number] | null;
   locale: Locale;
 }
 
@@ -37,13 +39,21 @@ function parseCamera(value: string | null): Camera | null {
   return { zoom, center: [lng, lat] };
 }
 
+function parsePlace(value: string | null): [number, number] | null {
+  if (!value) return null;
+  const parts = value.split('/').map(Number);
+  if (parts.length !== 2 || parts.some((n) => !Number.isFinite(n))) return null;
+  const [lat, lng] = parts;
+  return lat >= -90 && lat <= 90 && lng >= -180 && lng <= 180 ? [lng, lat] : null;
+}
+
 function parseSelection(value: string | null): Selection | null {
-  const match = value ? /^(zone|site):(.+)$/.exec(value) : null;
+  const match = value ? /^(zone|site|compound):(.+)$/.exec(value) : null;
   return match ? { kind: match[1] as Selection['kind'], id: match[2] } : null;
 }
 
 /**
- * Reads `#/<view>?map=<zoom>/<lat>/<lng>&sel=<zone|site>:<id>&lang=<locale>`. Anything it does
+ * Reads `#/<view>?map=<zoom>/<lat>/<lng>&sel=<zone|site|compound>:<id>&at=<lat>/<lng>&lang=<locale>`. Anything it does
  * not understand falls back to the default (public map, no camera, zh-CN), never throws: a hash
  * comes from a link someone typed or shared.
  */
@@ -58,6 +68,7 @@ export function parseHash(hash: string): HashState {
     view,
     camera: parseCamera(params.get('map')),
     selection: parseSelection(params.get('sel')),
+    place: parsePlace(params.get('at')),
     locale: (LOCALES as readonly string[]).includes(lang ?? '') ? (lang as Locale) : DEFAULT_LOCALE,
   };
 }
@@ -70,6 +81,7 @@ export function formatHash(state: HashState): string {
     params.set('map', `${state.camera.zoom.toFixed(2)}/${lat.toFixed(5)}/${lng.toFixed(5)}`);
   }
   if (state.selection) params.set('sel', `${state.selection.kind}:${state.selection.id}`);
+  if (state.place) params.set('at', `${state.place[1].toFixed(5)}/${state.place[0].toFixed(5)}`);
   if (state.locale !== DEFAULT_LOCALE) params.set('lang', state.locale);
   const query = params.toString().replaceAll('%2F', '/').replaceAll('%3A', ':');
   return `#${VIEW_PATHS[state.view]}${query ? `?${query}` : ''}`;

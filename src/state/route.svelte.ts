@@ -23,7 +23,7 @@ class RouteStore {
 
   /** Goes to another screen, keeping the language. */
   go(view: View): void {
-    window.location.hash = formatHash({ ...this.state, view, selection: view === 'public' ? this.state.selection : null });
+    window.location.hash = formatHash({ ...this.state, view, selection: view === 'public' ? this.state.selection : null, place: view === 'public' ? this.state.place : null });
   }
 
   /** Records map position, selection or language without adding a history entry. */

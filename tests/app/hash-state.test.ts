@@ -3,8 +3,8 @@ import { formatHash, parseHash, type HashState } from '../../src/navigation/hash
 
 describe('parseHash', () => {
   it('defaults to the public map in Chinese', () => {
-    expect(parseHash('')).toEqual({ view: 'public', camera: null, selection: null, locale: 'zh-CN' });
-    expect(parseHash('#/')).toEqual({ view: 'public', camera: null, selection: null, locale: 'zh-CN' });
+    expect(parseHash('')).toEqual({ view: 'public', camera: null, selection: null, place: null, locale: 'zh-CN' });
+    expect(parseHash('#/')).toEqual({ view: 'public', camera: null, selection: null, place: null, locale: 'zh-CN' });
   });
 
   it('reads the view, camera, selection and language', () => {
@@ -12,6 +12,7 @@ describe('parseHash', () => {
       view: 'public',
       camera: { zoom: 13.25, center: [120.9765, 31.9321] },
       selection: { kind: 'zone', id: 'zone-001' },
+      place: null,
       locale: 'en',
     });
     expect(parseHash('#/signin').view).toBe('signin');
@@ -21,7 +22,7 @@ describe('parseHash', () => {
 
   it('falls back on what it cannot read instead of throwing', () => {
     const state = parseHash('#/nowhere?map=99/1000/x&sel=truck:1&lang=fr');
-    expect(state).toEqual({ view: 'public', camera: null, selection: null, locale: 'zh-CN' });
+    expect(state).toEqual({ view: 'public', camera: null, selection: null, place: null, locale: 'zh-CN' });
   });
 });
 
@@ -31,6 +32,7 @@ describe('formatHash', () => {
       view: 'public',
       camera: { zoom: 12.5, center: [120.98, 31.93] },
       selection: { kind: 'site', id: 'ts-07' },
+      place: null,
       locale: 'en',
     };
     const hash = formatHash(state);
@@ -38,7 +40,21 @@ describe('formatHash', () => {
     expect(parseHash(hash)).toEqual(state);
   });
 
+  it('keeps a searched compound and a chosen place', () => {
+    const state: HashState = {
+      view: 'public',
+      camera: null,
+      selection: { kind: 'compound', id: 'cmp-0001' },
+      place: [121.00473, 31.95939],
+      locale: 'zh-CN',
+    };
+    const hash = formatHash(state);
+    expect(hash).toBe('#/?sel=compound:cmp-0001&at=31.95939/121.00473');
+    expect(parseHash(hash)).toEqual(state);
+    expect(parseHash('#/?at=91/121').place).toBeNull();
+  });
+
   it('leaves the default language and empty parts out', () => {
-    expect(formatHash({ view: 'signin', camera: null, selection: null, locale: 'zh-CN' })).toBe('#/signin');
+    expect(formatHash({ view: 'signin', camera: null, selection: null, place: null, locale: 'zh-CN' })).toBe('#/signin');
   });
 });

@@ -1,0 +1,28 @@
+import { zoneChangesToday, type ZoneChangeToday } from '../domain/changes-today.ts';
+import { readRevisionsForToday } from '../services/zone-revisions-repo.ts';
+
+/** "What changed today": re-read whenever the public map's zones change (revisions are written by trigger). */
+class ChangesToday {
+  changes = $state.raw<readonly ZoneChangeToday[]>([]);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  private abort: AbortController | null = null;
+
+  async refresh(): Promise<void> {
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    try {
+      const now = new Date();
+      const revisions = await readRevisionsForToday(now, abort.signal);
+      if (abort.signal.aborted) return;
+      this.changes = zoneChangesToday(revisions, { now });
+      this.loaded = true;
+      this.error = null;
+    } catch (error) {
+      if (!abort.signal.aborted) this.error = (error as Error).message;
+    }
+  }
+}
+
+export const changesToday = new ChangesToday();

@@ -1,0 +1,22 @@
+import { listDistrictNames, type DistrictName } from '../services/lookup-repos.ts';
+
+/** Sub-district names by id, read once when the zone list first opens. */
+class DistrictNames {
+  byId = $state.raw<ReadonlyMap<string, DistrictName>>(new Map());
+  private loading: Promise<void> | null = null;
+
+  load(): Promise<void> {
+    this.loading ??= listDistrictNames().then(
+      (rows) => {
+        this.byId = new Map(rows.map((row) => [row.id, row]));
+      },
+      () => {
+        // The list still works with ids in the district column; a later opening tries again.
+        this.loading = null;
+      },
+    );
+    return this.loading;
+  }
+}
+
+export const districtNames = new DistrictNames();

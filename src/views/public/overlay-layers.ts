@@ -1,0 +1,60 @@
+import type { Feature, FeatureCollection, LineString, MultiPolygon, Position } from 'geojson';
+import type { GeoJSONSourceSpecification, LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
+
+/** What the public view draws on top of the zones: the searched compound and walks to testing sites. */
+export const OVERLAY_SOURCE = 'public-overlay';
+
+export const OVERLAY_SOURCE_SPEC: GeoJSONSourceSpecification = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } };
+
+export const OVERLAY_LAYERS: LayerSpecification[] = [
+  {
+    id: 'overlay-compound',
+    type: 'line',
+    source: OVERLAY_SOURCE,
+    filter: ['==', ['get', 'role'], 'compound'],
+    paint: { 'line-color': '#1f3a5f', 'line-width': 3 },
+  },
+  {
+    id: 'overlay-walk-casing',
+    type: 'line',
+    source: OVERLAY_SOURCE,
+    filter: ['==', ['get', 'role'], 'walk'],
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#ffffff', 'line-width': 7 },
+  },
+  {
+    id: 'overlay-walk',
+    type: 'line',
+    source: OVERLAY_SOURCE,
+    filter: ['==', ['get', 'role'], 'walk'],
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': '#2563eb', 'line-width': 4 },
+  },
+];
+
+export function overlayData(compound: MultiPolygon | null, walks: readonly LineString[]): FeatureCollection {
+  const features: Feature[] = walks.map((geometry) => ({ type: 'Feature', properties: { role: 'walk' }, geometry }));
+  if (compound) features.push({ type: 'Feature', properties: { role: 'compound' }, geometry: compound });
+  return { type: 'FeatureCollection', features };
+}
+
+/** Where the camera should go after a user action: a box to frame (a new object each time). */
+export interface MapFocus {
+  bounds: [number, number, number, number];
+  maxZoom: number;
+}
+
+/** West, south, east, north of some positions. */
+export function boundsOfPositions(positions: readonly Position[]): [number, number, number, number] {
+  let west = Infinity;
+  let south = Infinity;
+  let east = -Infinity;
+  let north = -Infinity;
+  for (const [lng, lat] of positions) {
+    west = Math.min(west, lng);
+    east = Math.max(east, lng);
+    south = Math.min(south, lat);
+    north = Math.max(north, lat);
+  }
+  return [west, south, east, north];
+}
