@@ -99,6 +99,17 @@ describe('bad input', () => {
     expect((await health()).status).toBe(200);
   });
 
+  it('answers an oversized Realtime HTTP broadcast with a JSON 413 and keeps serving', async () => {
+    const res = await fetch(`${stack.url}/realtime/v1/api/broadcast`, {
+      method: 'POST',
+      headers: { apikey: stack.anonKey, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ messages: [{ topic: 'r', event: 'e', payload: { x: 'x'.repeat(11 * 1024 * 1024) } }] }),
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error).toMatch(/larger than the limit/);
+    expect((await health()).status).toBe(200);
+  });
+
   it('answers malformed JSON with 400 and no stack trace', async () => {
     const res = await signup('{"email": "a@b.co", "password": ');
     expect(res.status).toBe(400);

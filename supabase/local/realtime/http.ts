@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Database } from '../db.ts';
 import type { Claims, Keys } from '../keys.ts';
+import { BodyError, readBody } from '../http/body.ts';
 import { topicKey } from './channel.ts';
 import type { Hub } from './hub.ts';
 import { checkToken } from './tokens.ts';
@@ -19,17 +20,6 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 function bearer(req: IncomingMessage): string | null {
@@ -53,8 +43,13 @@ export function createHttpHandler(db: Database, keys: Keys, hub: Hub) {
     const token = bearer(req) ?? (Array.isArray(headerKey) ? headerKey[0] : headerKey) ?? url.searchParams.get('apikey');
     const checked = token ? await checkToken(keys, token) : null;
     if (!checked?.ok) return json(res, 401, { message: 'Unauthorized' });
-    const body = await readBody(req);
-    if (!body) return json(res, 413, { error: 'Payload too large' });
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_BODY_BYTES);
+    } catch (e) {
+      if (e instanceof BodyError) return json(res, e.status, { error: e.message });
+      throw e;
+    }
     let messages: OutgoingMessage[];
     if (single) {
       const binary = /octet-stream/i.test(req.headers['content-type'] ?? '');
