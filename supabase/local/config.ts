@@ -69,41 +69,61 @@ export function defaultConfig(cwd = process.cwd()): StackConfig {
   };
 }
 
+/** A bad flag or setting: reported as one line and the usage, never as a stack trace. */
+export class ConfigError extends Error {}
+
+export const USAGE = `Usage: tsx supabase/local/start.ts [options]
+  --port <n>             port to listen on (PORT, default 54321)
+  --host <addr>          address to bind (HOST, default 127.0.0.1)
+  --data <dir>           PGlite data folder (SUPABASE_DATA_DIR, default .data/)
+  --serve-app <dir>      also serve the built app from <dir> (npm start uses dist)
+  --vite                 also start the Vite dev server (npm run dev)
+  --seed <dir>           dataset to seed a fresh database from (default data/nantong)
+  --no-seed              leave a fresh database empty
+  --write-env <path>     where to write VITE_SUPABASE_URL / VITE_SUPABASE_ANON_KEY (default .env.local)
+  --no-write-env         write no env file
+  --public-url <url>     URL the stack is reached at, if not http://host:port (SUPABASE_PUBLIC_URL)
+  --disable-signup       refuse POST /auth/v1/signup (SUPABASE_AUTH_DISABLE_SIGNUP)
+  --quiet                log less
+  --help                 this text`;
+
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
 
 function int(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
   return n;
 }
 
+const FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  'serve-app': { type: 'string' },
+  vite: { type: 'boolean' },
+  seed: { type: 'string' },
+  'no-seed': { type: 'boolean' },
+  'write-env': { type: 'string' },
+  'no-write-env': { type: 'boolean' },
+  'public-url': { type: 'string' },
+  'disable-signup': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+} as const;
+
 /**
- * Command line first, then environment, then defaults. Flags: --port, --host, --data,
- * --serve-app <dir>, --vite, --seed <dir>, --no-seed, --write-env <path>, --no-write-env,
- * --public-url <url>, --disable-signup, --quiet. Environment: PORT, HOST, SUPABASE_DATA_DIR, SUPABASE_PUBLIC_URL,
+ * Command line first, then environment, then defaults. Flags: see USAGE. Environment: PORT, HOST, SUPABASE_DATA_DIR, SUPABASE_PUBLIC_URL,
  * SUPABASE_AUTH_DISABLE_SIGNUP, SUPABASE_STATEMENT_TIMEOUT_MS, SUPABASE_MAX_BODY_BYTES,
  * GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL, GOTRUE_JWT_EXP.
  */
 export function resolveConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): StackConfig {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      data: { type: 'string' },
-      'serve-app': { type: 'string' },
-      vite: { type: 'boolean' },
-      seed: { type: 'string' },
-      'no-seed': { type: 'boolean' },
-      'write-env': { type: 'string' },
-      'no-write-env': { type: 'boolean' },
-      'public-url': { type: 'string' },
-      'disable-signup': { type: 'boolean' },
-      quiet: { type: 'boolean' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, strict: true, options: FLAGS });
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  const { values } = parsed;
   const base = defaultConfig();
   const dataDir = values.data ?? env.SUPABASE_DATA_DIR;
   return {

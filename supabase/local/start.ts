@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { appCarries, buildApp } from './app-build.ts';
-import { resolveConfig, type StackConfig } from './config.ts';
+import { ConfigError, USAGE, resolveConfig, type StackConfig } from './config.ts';
 import { checkPassword } from './auth/password.ts';
 import { updateEnvFile } from './env-file.ts';
 import { startStack, type RunningStack } from './stack.ts';
@@ -38,6 +38,10 @@ async function startVite(config: StackConfig, stack: RunningStack) {
 }
 
 async function main() {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
   const config = resolveConfig();
   if (config.serveApp && !existsSync(`${config.serveApp}/index.html`)) {
     throw new Error(`--serve-app ${config.serveApp}: no index.html there (run vite build first)`);
@@ -104,7 +108,8 @@ async function main() {
 }
 
 main().catch((e) => {
-  if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') log(`failed to start: ${(e as Error).message} (another stack running? pick one with --port)`);
+  if (e instanceof ConfigError) log(`failed to start: ${e.message}\n${USAGE}`);
+  else if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') log(`failed to start: ${(e as Error).message} (another stack running? pick one with --port)`);
   else log('failed to start', e);
   process.exit(1);
 });
