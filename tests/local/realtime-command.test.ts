@@ -151,6 +151,30 @@ describe('the private command channel', () => {
     expect(await heard.next()).toEqual({ text: 'zone-a boundary under review' });
   });
 
+  it('drops a dispatcher’s broadcast to the channel sent over HTTP, and delivers a commander’s', async () => {
+    const heard = recorder<Record<string, unknown>>();
+    const listener = (await signedIn(SECOND))
+      .channel('command', { config: { private: true } })
+      .on('broadcast', { event: 'note' }, (m) => heard.push(m.payload));
+    await subscribed(listener);
+    const send = async (c: SupabaseClient, text: string) => {
+      const ch = c.channel('command', { config: { private: true } });
+      const result = await ch.httpSend('note', { text });
+      await c.removeChannel(ch);
+      return result;
+    };
+    // Realtime answers 202 either way: what its policies refuse is dropped, not reported.
+    expect(await send(await signedIn(DISPATCHER), 'from a dispatcher')).toEqual({ success: true });
+    expect(await send(await signedIn(FIRST), 'from a commander')).toEqual({ success: true });
+    await heard.next((m) => m.text === 'from a commander');
+    expect(heard.seen).toEqual([{ text: 'from a commander' }]);
+  });
+
+  it('opens only the command topic to commanders, not other private topics', async () => {
+    const other = (await signedIn(FIRST)).channel('command-archive', { config: { private: true } });
+    await expect(subscribed(other)).rejects.toThrow('Unauthorized: You do not have permissions to read from this Channel topic: command-archive');
+  });
+
   it('refuses the public, dispatchers and signed-in users without a staff role, with the reason', async () => {
     expect(await refusal(anon())).toBe(REFUSED);
     expect(await refusal(await signedIn(DISPATCHER))).toBe(REFUSED);
