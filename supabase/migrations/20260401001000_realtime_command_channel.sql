@@ -11,8 +11,8 @@ alter publication supabase_realtime add table public.compounds;
 /*
  * Topic `command` (private): commanders see who else is online and which zone each has open
  * (presence), and may broadcast to each other. Commanders only. Dispatchers are refused too:
- * what a commander has open is an unpublished draft more often than not (which zone may be
- * sealed next), and dispatchers learn a decision when it is published, through the zones
+ * once commanders edit drafts, what one has open is often an unpublished draft (which zone
+ * may be sealed next), and dispatchers learn a decision when it is published, through the zones
  * table, like everyone else. Both extensions Realtime authorises by (broadcast, presence)
  * are allowed; select = join and receive, insert = send and track.
  */
