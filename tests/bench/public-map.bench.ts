@@ -31,33 +31,43 @@ interface ManifestChunk {
 /**
  * Files the public route loads: the entry, the public view and everything it imports (the site
  * overlay it loads itself included), and the map worker. The entry's other dynamic imports are
- * the staff screens, which the public route must not load.
+ * the staff screens, which the public route must not load. The routing client and its worker
+ * are loaded on the first "nearest testing sites" question only: listed apart.
  */
-function publicRouteFiles(appDir: string): string[] {
+function publicRouteFiles(appDir: string): { initial: string[]; onRequest: string[] } {
   const manifest = JSON.parse(readFileSync(join(appDir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
   const files = new Set<string>();
-  const visit = (key: string, followDynamic: boolean) => {
+  const routing = new Set<string>();
+  const visit = (key: string, followDynamic: boolean, into: Set<string>) => {
     const chunk = manifest[key];
-    if (!chunk || files.has(chunk.file)) return;
-    files.add(chunk.file);
-    chunk.css?.forEach((css) => files.add(css));
-    chunk.imports?.forEach((imported) => visit(imported, followDynamic));
-    if (followDynamic) chunk.dynamicImports?.forEach((imported) => visit(imported, true));
+    if (!chunk || files.has(chunk.file) || routing.has(chunk.file)) return;
+    if (into === files && /routing/.test(key)) return visit(key, followDynamic, routing);
+    into.add(chunk.file);
+    chunk.css?.forEach((css) => into.add(css));
+    chunk.imports?.forEach((imported) => visit(imported, followDynamic, into));
+    if (followDynamic) chunk.dynamicImports?.forEach((imported) => visit(imported, true, into));
   };
-  visit('index.html', false);
-  visit('src/views/public/PublicView.svelte', true);
-  for (const name of readdirSync(join(appDir, 'assets'))) if (name.startsWith('maplibre-gl-worker')) files.add(`assets/${name}`);
-  return [...files].sort();
+  visit('index.html', false, files);
+  visit('src/views/public/PublicView.svelte', true, files);
+  for (const name of readdirSync(join(appDir, 'assets'))) {
+    if (name.startsWith('maplibre-gl-worker')) files.add(`assets/${name}`);
+    if (name.startsWith('routing.worker')) routing.add(`assets/${name}`);
+  }
+  return { initial: [...files].sort(), onRequest: [...routing].sort() };
 }
 
 function sizeCases(appDir: string): BenchCase[] {
   const kib = (file: string) => gzipSync(readFileSync(join(appDir, file)), { level: 9 }).length / 1024;
-  const code = publicRouteFiles(appDir).map((file) => ({ file, size: kib(file) }));
+  const { initial, onRequest } = publicRouteFiles(appDir);
+  const code = initial.map((file) => ({ file, size: kib(file) }));
+  const nearest = onRequest.map((file) => ({ file, size: kib(file) }));
   const basemap = readdirSync(join(appDir, 'basemap')).map((name) => ({ file: `basemap/${name}`, size: kib(`basemap/${name}`) }));
   const total = code.reduce((sum, { size }) => sum + size, 0);
+  const short = (file: string) => file.replace(/-[\w-]{8}\./, '.');
   return [
-    ...code.map(({ file, size }) => ({ name: `public route: ${file.replace(/-[\w-]{8}\./, '.')}`, samples: [size], unit: 'KiB gzip' })),
+    ...code.map(({ file, size }) => ({ name: `public route: ${short(file)}`, samples: [size], unit: 'KiB gzip' })),
     { name: 'public route: all code and CSS', samples: [total], unit: 'KiB gzip', note: 'entry + public view chunks + maplibre worker; font subsets load per code point used' },
+    ...nearest.map(({ file, size }) => ({ name: `public route, first nearest-sites question: ${short(file)}`, samples: [size], unit: 'KiB gzip' })),
     ...basemap.map(({ file, size }) => ({ name: `basemap data: ${file.replace(/-\w{10}\./, '.')}`, samples: [size], unit: 'KiB gzip' })),
   ];
 }
