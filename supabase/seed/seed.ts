@@ -161,7 +161,7 @@ function readCollection<S extends z.ZodType>(dir: string, file: string, schema: 
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`seed: cannot read ${path}: ${(error as Error).message}`);
+    throw new Error(`seed: cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

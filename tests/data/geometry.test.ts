@@ -6,7 +6,6 @@ import {
   featureCollection,
   intersect,
   kinks,
-  point,
   polygon as turfPolygon,
 } from '@turf/turf';
 import Flatbush from 'flatbush';

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tx } from '../../supabase/local/db.ts';
 import {
   CHECKPOINT_STATES,
   COMPOUND_PUBLIC_COLUMNS,
