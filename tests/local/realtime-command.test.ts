@@ -257,6 +257,10 @@ describe('compounds in postgres_changes', () => {
     expect(JSON.stringify(viewer.seen)).not.toContain('drop_point');
   });
 
+  it('refuses the public a filter on a column it may not read', async () => {
+    await expect(watch(anon(), 'compounds-drop-point', 'drop_point=is.null')).rejects.toThrow(/Unable to subscribe to changes/);
+  });
+
   it('filters compounds by the column the client names', async () => {
     const [{ id: district }] = await importSql(`select id from districts order by id limit 1`);
     const staff = await watch(await signedIn(FIRST), 'compounds-district', `district=eq.${district}`);

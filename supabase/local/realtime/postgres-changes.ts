@@ -189,13 +189,15 @@ export class ChangeFeed {
     if (!table || table === '*') return clauses;
     const info = await this.catalog.table(schema, table);
     if (!info || !info.inPublication) return fail;
-    if (!(await this.catalog.readableColumns(channel.role, info))) return fail;
+    const readable = await this.catalog.readableColumns(channel.role, info);
+    if (!readable) return fail;
     if (clauses) {
       const casts: string[] = [];
       const params: unknown[] = [];
       for (const c of clauses) {
         const col = info.columns.find((x) => x.name === c.column);
-        if (!col) return fail;
+        // A filter on a column the role may not select would tell it that column's values.
+        if (!col || !readable.has(col.name)) return fail;
         if (c.op === 'like' || c.op === 'ilike' || c.op === 'match' || c.op === 'imatch' || c.op === 'is') continue;
         params.push(c.op === 'in' ? c.values : c.values[0]);
         casts.push(c.op === 'in' ? `($${params.length}::text[])::${col.sqlType}[]` : `$${params.length}::${col.sqlType}`);
