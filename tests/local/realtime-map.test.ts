@@ -394,17 +394,8 @@ describe('reconnect', () => {
   });
 });
 
+// The private `command` channel's policies come from migration ..._realtime_command_channel.sql.
 describe('presence of commanders', () => {
-  beforeAll(async () => {
-    // The project's policy for a private `command` channel, as a migration would create it.
-    await stack.ctx.db.exec(`
-      create policy command_presence_read on realtime.messages for select to authenticated
-        using (realtime.topic() = 'command' and (select public.app_role()) = 'commander');
-      create policy command_presence_write on realtime.messages for insert to authenticated
-        with check (realtime.topic() = 'command' and (select public.app_role()) = 'commander');
-    `);
-  });
-
   it('shows each commander who else is online and which zone they edit, and when they leave', async () => {
     const first = await signedIn(COMMANDER);
     const second = await signedIn(COMMANDER);
