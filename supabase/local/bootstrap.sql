@@ -28,7 +28,12 @@ $$;
 
 grant anon, authenticated, service_role to authenticator;
 
-alter database postgres set search_path = public, extensions;
+-- The database this runs in (the local stack's is `postgres`; a test cluster has several).
+do $$
+begin
+  execute format('alter database %I set search_path = public, extensions', current_database());
+end
+$$;
 set search_path = public, extensions;
 
 grant usage on schema public, extensions to anon, authenticated, service_role;
