@@ -190,6 +190,21 @@ describe.each(VIEWPORTS)('resident questions at $width x $height', (viewport) =>
   });
 });
 
+describe('nearest testing sites far from any road', () => {
+  it('falls back to the straight-line answer of the nearest_sites RPC and says so', async () => {
+    // In the river, kilometres from the nearest walkable road.
+    const page = await pickPlace(VIEWPORTS[1], [120.9, 31.87]);
+    const items = page.getByTestId('nearest-site');
+    await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(3);
+    expect(await page.getByTestId('place-card').innerText()).toContain('附近没有可步行的道路，按直线距离排列');
+    for (const text of await items.allInnerTexts()) expect(text).toMatch(/直线 [\d.]+ 公里/);
+    const { data } = await stack.client().rpc('nearest_sites', { lng: 120.9, lat: 31.87, kind: 'testing_site', max_count: 3, open_only: true });
+    const names = (data as { name: string }[]).map((row) => row.name);
+    expect((await items.allInnerTexts()).map((text) => text.split('\n')[0])).toEqual(names);
+    await page.close();
+  });
+});
+
 describe('what changed today', () => {
   it('reports a zone published, a zone reshaped and a zone lifted through the API, without a reload', async () => {
     const page = await open(VIEWPORTS[1]);
