@@ -19,7 +19,15 @@ export default defineConfig({
       {
         test: {
           name: 'db-native',
-          include: ['tests/db/**/*.test.ts', 'tests/native/**/*.test.ts'],
+          include: [
+            'tests/db/**/*.test.ts',
+            'tests/native/**/*.test.ts',
+            // The stack's REST and Realtime conformance over PostgreSQL (tests/helpers/stack.ts).
+            'tests/local/rest-conformance.test.ts',
+            'tests/local/realtime.test.ts',
+            'tests/local/realtime-map.test.ts',
+            'tests/local/auth.test.ts',
+          ],
           globalSetup: ['tests/helpers/native-pg.ts'],
           env: { TEST_DB_BACKEND: 'native' },
           testTimeout: 60_000,

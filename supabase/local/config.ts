@@ -7,8 +7,10 @@ export interface StackConfig {
   host: string;
   /** TCP port; default 54321, 0 picks a free one. */
   port: number;
-  /** PGlite data folder (absolute); default `<cwd>/.data`. */
+  /** PGlite data folder (absolute); default `<cwd>/.data`. With `databaseUrl` it keeps only the JWT secret. */
   dataDir: string;
+  /** A native PostgreSQL + PostGIS database to use instead of PGlite (`--database-url` / DATABASE_URL), or null. */
+  databaseUrl: string | null;
   /** Folder of the built app to serve on the same port (SPA fallback), or null. */
   serveApp: string | null;
   /** Start Vite's dev server against the stack (`npm run dev`). */
@@ -50,6 +52,7 @@ export function defaultConfig(cwd = process.cwd()): StackConfig {
     host: '127.0.0.1',
     port: DEFAULT_PORT,
     dataDir: resolve(cwd, '.data'),
+    databaseUrl: null,
     serveApp: null,
     vite: false,
     seedDir: resolve(cwd, 'data/nantong'),
@@ -76,6 +79,8 @@ export const USAGE = `Usage: tsx supabase/local/start.ts [options]
   --port <n>             port to listen on (PORT, default 54321)
   --host <addr>          address to bind (HOST, default 127.0.0.1)
   --data <dir>           PGlite data folder (SUPABASE_DATA_DIR, default .data/)
+  --database-url <url>   use this PostgreSQL + PostGIS database instead of PGlite (DATABASE_URL);
+                         one without Supabase's objects is bootstrapped (needs a superuser)
   --serve-app <dir>      also serve the built app from <dir> (npm start uses dist)
   --vite                 also start the Vite dev server (npm run dev)
   --seed <dir>           dataset to seed a fresh database from (default data/nantong)
@@ -96,10 +101,17 @@ function int(name: string, v: string | undefined, fallback: number): number {
   return n;
 }
 
+function databaseUrl(v: string | undefined): string | null {
+  if (v === undefined || v === '') return null;
+  if (!/^postgres(ql)?:\/\//.test(v)) throw new ConfigError(`--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL`);
+  return v;
+}
+
 const FLAGS = {
   port: { type: 'string' },
   host: { type: 'string' },
   data: { type: 'string' },
+  'database-url': { type: 'string' },
   'serve-app': { type: 'string' },
   vite: { type: 'boolean' },
   seed: { type: 'string' },
@@ -112,7 +124,7 @@ const FLAGS = {
 } as const;
 
 /**
- * Command line first, then environment, then defaults. Flags: see USAGE. Environment: PORT, HOST, SUPABASE_DATA_DIR, SUPABASE_PUBLIC_URL,
+ * Command line first, then environment, then defaults. Flags: see USAGE. Environment: PORT, HOST, SUPABASE_DATA_DIR, DATABASE_URL, SUPABASE_PUBLIC_URL,
  * SUPABASE_AUTH_DISABLE_SIGNUP, SUPABASE_STATEMENT_TIMEOUT_MS, SUPABASE_MAX_BODY_BYTES,
  * GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL, GOTRUE_JWT_EXP.
  */
@@ -131,6 +143,7 @@ export function resolveConfig(argv: string[] = process.argv.slice(2), env: NodeJ
     host: values.host ?? env.HOST ?? base.host,
     port: int('--port', values.port ?? env.PORT, base.port),
     dataDir: dataDir ? resolve(dataDir) : base.dataDir,
+    databaseUrl: databaseUrl(values['database-url'] ?? env.DATABASE_URL),
     serveApp: values['serve-app'] ? resolve(values['serve-app']) : null,
     vite: values.vite ?? false,
     seedDir: values.seed ? resolve(values.seed) : base.seedDir,

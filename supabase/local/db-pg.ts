@@ -137,6 +137,7 @@ class PoolDatabase implements PgDatabase {
   private readonly channels = new Map<string, Set<(payload: string) => void>>();
   private listener: pg.Client | null = null;
   private listenerReady: Promise<pg.Client> | null = null;
+  private listenQueue: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly log: (msg: string, e?: unknown) => void;
 
@@ -155,10 +156,6 @@ class PoolDatabase implements PgDatabase {
     });
     // An idle pooled connection that the server drops must not crash the process.
     this.pool.on('error', (e) => this.log('an idle database connection failed', e));
-    // Like the PGlite worker's session: Supabase's search_path whatever the role's default is.
-    this.pool.on('connect', (client) => {
-      client.query('set search_path = public, extensions').catch(() => {});
-    });
   }
 
   async open(): Promise<void> {
@@ -231,7 +228,7 @@ class PoolDatabase implements PgDatabase {
       set = new Set();
       this.channels.set(channel, set);
       try {
-        await (await this.listening()).query(`listen ${quoteIdent(channel)}`);
+        await this.onListener(`listen ${quoteIdent(channel)}`);
       } catch (e) {
         this.channels.delete(channel);
         throw asDatabaseError(e);
@@ -242,8 +239,17 @@ class PoolDatabase implements PgDatabase {
       const current = this.channels.get(channel);
       if (!current?.delete(onPayload) || current.size > 0) return;
       this.channels.delete(channel);
-      if (!this.closed && this.listener) await this.listener.query(`unlisten ${quoteIdent(channel)}`).catch(() => {});
+      if (!this.closed && this.listener) await this.onListener(`unlisten ${quoteIdent(channel)}`).catch(() => {});
     };
+  }
+
+  /** LISTEN and UNLISTEN one at a time: a pg client runs one statement at a time. */
+  private onListener(sql: string): Promise<void> {
+    const run = this.listenQueue.then(async () => {
+      await (await this.listening()).query(sql);
+    });
+    this.listenQueue = run.catch(() => {});
+    return run;
   }
 
   async close(): Promise<void> {
@@ -298,8 +304,11 @@ class PoolDatabase implements PgDatabase {
     let broken: Error | undefined;
     try {
       const ms = this.statementTimeoutMs;
-      if (this.timeouts.get(client) !== ms) {
-        await client.query(`set statement_timeout = ${Math.max(0, Math.floor(ms))}`);
+      const current = this.timeouts.get(client);
+      if (current !== ms) {
+        // A new connection also gets the PGlite worker's session search_path, whatever the role's default.
+        const searchPath = current === undefined ? 'set search_path = public, extensions; ' : '';
+        await client.query(`${searchPath}set statement_timeout = ${Math.max(0, Math.floor(ms))}`);
         this.timeouts.set(client, ms);
       }
       return await fn(client, (why) => {
@@ -339,7 +348,7 @@ class PoolDatabase implements PgDatabase {
       lost = true;
       this.listener = null;
       this.listenerReady = null;
-      this.log('the LISTEN connection was lost; reconnecting', why);
+      this.log(`the LISTEN connection was lost (${(why as Error)?.message ?? why}); reconnecting`);
       void this.relisten();
     };
     client.on('error', onLost);

@@ -7,6 +7,7 @@ import { createAuthHandler } from './auth/index.ts';
 import type { StackConfig } from './config.ts';
 import type { StackContext } from './context.ts';
 import { openDatabase, type Database, type ManagedDatabase } from './db.ts';
+import { openPgDatabase } from './db-pg.ts';
 import { createStaticHandler } from './http/static.ts';
 import { loadKeys } from './keys.ts';
 import { applyMigrations } from './migrate.ts';
@@ -105,7 +106,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  * the database, and serves the API (and the built app when `serveApp` is set) on one port.
  */
 export async function startStack(config: StackConfig, log: Log = () => {}): Promise<RunningStack> {
-  const db = await openDatabase(config.dataDir, { statementTimeoutMs: config.statementTimeoutMs, log });
+  const db = config.databaseUrl
+    ? await openPgDatabase(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs, log })
+    : await openDatabase(config.dataDir, { statementTimeoutMs: config.statementTimeoutMs, log });
   try {
     const { applied, seeded } = await prepareDatabase(db, { seedDir: config.seedDir, noSeed: config.noSeed, log });
     const keys = await loadKeys(config.dataDir);

@@ -5,6 +5,7 @@ import { ConfigError, USAGE, resolveConfig, type StackConfig } from './config.ts
 import { checkPassword } from './auth/password.ts';
 import { updateEnvFile } from './env-file.ts';
 import { startStack, type RunningStack } from './stack.ts';
+import { describeUrl } from './db-pg.ts';
 import { DEMO_PASSWORD, DEMO_USERS } from '../seed/seed.ts';
 
 function log(msg: string, e?: unknown) {
@@ -62,7 +63,7 @@ async function main() {
 
   const out = [
     '',
-    `Local Supabase stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (data: ${config.dataDir})`,
+    `Local Supabase stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${config.databaseUrl ? `database: ${describeUrl(config.databaseUrl)}` : `data: ${config.dataDir}`})`,
     stack.applied.length ? `  migrations applied: ${stack.applied.join(', ')}` : '  migrations: up to date',
     stack.seeded ? `  seeded from ${config.seedDir}` : null,
     '',

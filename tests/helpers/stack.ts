@@ -8,6 +8,7 @@ import { defaultConfig, type AuthConfig, type StackConfig } from '../../supabase
 import type { StackContext } from '../../supabase/local/context.ts';
 import { startStack, type RunningStack } from '../../supabase/local/stack.ts';
 import { ensureTemplate, ROOT, seedDir, TMP, touch } from './template.ts';
+import { createTestDatabase } from './native-pg.ts';
 
 export const DEMO_PASSWORD = 'nantong-2022';
 export const COMMANDER = 'commander@demo.local';
@@ -54,12 +55,16 @@ function template(): Promise<string> {
 export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
   const dataDir = join(TMP, 'stacks', `${process.pid}-${randomBytes(4).toString('hex')}`);
   await mkdir(join(TMP, 'stacks'), { recursive: true });
-  await cp(await template(), dataDir, { recursive: true });
+  // Project db-native: a copy of the run's seeded PostgreSQL template; the folder keeps only the JWT secret.
+  const native = process.env.TEST_DB_BACKEND === 'native' ? await createTestDatabase(inject('nativePgUrl'), 'dataset') : null;
+  if (native) await mkdir(dataDir);
+  else await cp(await template(), dataDir, { recursive: true });
   const base = defaultConfig(ROOT);
   const config: StackConfig = {
     ...base,
     port: 0,
     dataDir,
+    databaseUrl: native?.url ?? null,
     seedDir: seedDir(),
     envFile: null,
     quiet: true,
@@ -113,6 +118,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     async stop() {
       await disconnectAll();
       await stack.close();
+      await native?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
