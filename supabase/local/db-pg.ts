@@ -155,7 +155,7 @@ class PoolDatabase implements PgDatabase {
       types: { getTypeParser: ((oid: number) => this.parser(oid)) as typeof pg.types.getTypeParser },
     });
     // An idle pooled connection that the server drops must not crash the process.
-    this.pool.on('error', (e) => this.log('an idle database connection failed', e));
+    this.pool.on('error', (e) => this.log(`an idle database connection failed (${e.message}); the pool opens another`));
   }
 
   async open(): Promise<void> {

@@ -32,7 +32,7 @@ export interface RunningStack {
 }
 
 /** A fingerprint of the seed folder, recorded with the seed like the Supabase CLI does. */
-function hashDir(dir: string): string {
+export function hashDir(dir: string): string {
   const h = createHash('sha256');
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {

@@ -42,7 +42,12 @@ const CHUNK_ROWS = 2000;
  * its DATABASE_URL; there, create the demo users with the Auth admin API instead, since
  * GoTrue keeps more per-user state (identities) than this inserts.
  */
-export async function seedDatabase(db: Database, dir = 'data/nantong'): Promise<SeedCounts> {
+export interface SeedOptions {
+  /** Insert the demo staff accounts into auth.users; default true. Off where GoTrue owns auth (hosted Supabase). */
+  demoUsers?: boolean;
+}
+
+export async function seedDatabase(db: Database, dir = 'data/nantong', opts: SeedOptions = {}): Promise<SeedCounts> {
   const loads = readDataset(dir);
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ seeded: boolean }>(
@@ -52,7 +57,7 @@ export async function seedDatabase(db: Database, dir = 'data/nantong'): Promise<
     await tx.query("select set_config('app.bulk_import', 'on', true)");
     const counts: Record<string, number> = {};
     for (const load of loads) counts[load.table] = await insertRows(tx, load);
-    counts.users = await createDemoUsers(tx);
+    counts.users = opts.demoUsers === false ? 0 : await createDemoUsers(tx);
     await tx.query("select set_config('app.bulk_import', '', true)");
     return counts as unknown as SeedCounts;
   });
