@@ -1,8 +1,9 @@
 // The commanders' private `command` channel (presence and broadcast, commanders only) and
 // compounds in the change feed, with the unmodified supabase-js client against the local stack
 // and the policies of migration 20260401001000_realtime_command_channel.sql.
-import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, recorder, subscribed, testClients } from '../helpers/realtime.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 
 let stack: TestStack;
@@ -14,16 +15,7 @@ const NO_ROLE = 'cmd-nobody@example.test';
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const admin = stack.client({ key: stack.serviceKey });
-  const create = async (email: string, role: string | null) => {
-    const { error } = await admin.auth.admin.createUser({
-      email,
-      password: PASSWORD,
-      email_confirm: true,
-      app_metadata: role ? { role } : {},
-    });
-    if (error) throw error;
-  };
+  const create = (email: string, role: string | null) => createUser(stack, email, PASSWORD, role ? { role } : {});
   await create(FIRST, 'commander');
   await create(SECOND, 'commander');
   await create(DISPATCHER, 'dispatcher');
@@ -34,55 +26,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const open: SupabaseClient[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.removeAllChannels()));
-});
-
-async function signedIn(email: string): Promise<SupabaseClient> {
-  const c = await stack.signIn(email, PASSWORD);
-  open.push(c);
-  return c;
-}
-
-function anon(): SupabaseClient {
-  const c = stack.client();
-  open.push(c);
-  return c;
-}
-
-function recorder<T>() {
-  const seen: T[] = [];
-  const waiters: { match: (x: T) => boolean; resolve: (x: T) => void }[] = [];
-  return {
-    seen,
-    push(x: T) {
-      seen.push(x);
-      for (const w of waiters.splice(0)) {
-        if (w.match(x)) w.resolve(x);
-        else waiters.push(w);
-      }
-    },
-    next(match: (x: T) => boolean = () => true, what = 'event'): Promise<T> {
-      const hit = seen.find(match);
-      if (hit) return Promise.resolve(hit);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${what} arrived`)), 20_000);
-        waiters.push({ match, resolve: (x) => (clearTimeout(timer), resolve(x)) });
-      });
-    },
-  };
-}
-
-/** Resolves on SUBSCRIBED; rejects with the client's error on CHANNEL_ERROR or TIMED_OUT. */
-function subscribed(ch: RealtimeChannel): Promise<void> {
-  return new Promise((resolve, reject) => {
-    ch.subscribe((status, err) => {
-      if (status === 'SUBSCRIBED') resolve();
-      else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(err ?? new Error(status));
-    });
-  });
-}
+const { client: anon, signedIn } = testClients(() => stack, PASSWORD);
 
 /** The reason the client reports when joining `command` fails. */
 function refusal(c: SupabaseClient): Promise<string | undefined> {

@@ -1,10 +1,11 @@
 // Realtime on the app's own tables: row-level security on every event, the public-map broadcast,
 // identity changes on an open socket, reconnects, presence and large geometries, with the
 // unmodified supabase-js client against the local stack.
-import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import WebSocket from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, recorder, subscribed, testClients, type Recorder } from '../helpers/realtime.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 
 let stack: TestStack;
@@ -18,12 +19,7 @@ let compoundId: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const admin = stack.client({ key: stack.serviceKey });
-  const create = async (email: string, role: string) => {
-    const { data, error } = await admin.auth.admin.createUser({ email, password: PASSWORD, email_confirm: true, app_metadata: { role } });
-    if (error || !data.user) throw error ?? new Error('no user');
-    return data.user.id;
-  };
+  const create = (email: string, role: string) => createUser(stack, email, PASSWORD, { role });
   commanderId = await create(COMMANDER, 'commander');
   dispatcherId = await create(DISPATCHER, 'dispatcher');
   [{ id: depotId }] = await asStaff(commanderId, 'commander', `insert into sites (kind, name, geom) values ('depot', 'rt depot', ${point}) returning id`);
@@ -36,25 +32,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const open: SupabaseClient[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.removeAllChannels()));
-});
+const { client, signedIn, track } = testClients(() => stack, PASSWORD);
 
 const point = `ST_SetSRID(ST_MakePoint(120.95, 31.9), 4326)`;
 const square = `ST_Multi(ST_Buffer(${point}, 0.01))`;
-
-function client(): SupabaseClient {
-  const c = stack.client();
-  open.push(c);
-  return c;
-}
-
-async function signedIn(email: string): Promise<SupabaseClient> {
-  const c = await stack.signIn(email, PASSWORD);
-  open.push(c);
-  return c;
-}
 
 async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
   return (await stack.ctx.db.query<T>(text, params)).rows;
@@ -79,40 +60,6 @@ async function newZone(name: string, status: 'draft' | 'active' | 'lifted', geom
     [name, status],
   );
   return z.id;
-}
-
-function recorder<T>() {
-  const seen: T[] = [];
-  const waiters: { match: (x: T) => boolean; resolve: (x: T) => void }[] = [];
-  return {
-    seen,
-    push(x: T) {
-      seen.push(x);
-      for (const w of waiters.splice(0)) {
-        if (w.match(x)) w.resolve(x);
-        else waiters.push(w);
-      }
-    },
-    next(match: (x: T) => boolean = () => true, what = 'event'): Promise<T> {
-      const hit = seen.find(match);
-      if (hit) return Promise.resolve(hit);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${what} arrived`)), 20_000);
-        waiters.push({ match, resolve: (x) => (clearTimeout(timer), resolve(x)) });
-      });
-    },
-  };
-}
-
-type Recorder<T> = ReturnType<typeof recorder<T>>;
-
-function subscribed(ch: RealtimeChannel): Promise<void> {
-  return new Promise((resolve, reject) => {
-    ch.subscribe((status, err) => {
-      if (status === 'SUBSCRIBED') resolve();
-      else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(err ?? new Error(status));
-    });
-  });
 }
 
 /** A channel with `*` bindings on the given tables, subscribed and confirmed by the system message. */
@@ -360,7 +307,7 @@ describe('reconnect', () => {
         auth: { persistSession: false },
         realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
       });
-      open.push(viaRelay);
+      track(viaRelay);
       const events = recorder<Record<string, any>>();
       const system = recorder<Record<string, any>>();
       const states = recorder<string>();

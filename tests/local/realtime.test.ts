@@ -1,9 +1,10 @@
 // Realtime conformance (supabase-compat.md E.30-40) with the unmodified supabase-js client
 // against the local stack, on a `todos` table of the checklist's shape.
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { cleanupChanges } from '../../supabase/local/realtime/index.ts';
+import { createUser, recorder, subscribed, testClients, type Recorder } from '../helpers/realtime.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
 
 let stack: TestStack;
@@ -28,12 +29,7 @@ beforeAll(async () => {
     alter publication supabase_realtime add table public.todos;
     create table public.unpublished (id int primary key);
   `);
-  const admin = stack.client({ key: stack.serviceKey });
-  const create = async (email: string) => {
-    const { data, error } = await admin.auth.admin.createUser({ email, password: PASSWORD, email_confirm: true });
-    if (error || !data.user) throw error ?? new Error('no user');
-    return data.user.id;
-  };
+  const create = (email: string) => createUser(stack, email, PASSWORD);
   userA = await create('rt-a@example.test');
   userB = await create('rt-b@example.test');
 });
@@ -42,63 +38,14 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const open: SupabaseClient[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.removeAllChannels()));
-});
-
-function client(key?: string, realtime?: Record<string, unknown>): SupabaseClient {
-  const c = stack.client({ key, options: realtime ? { realtime } : undefined });
-  open.push(c);
-  return c;
-}
+const { client, signedIn } = testClients(() => stack, PASSWORD);
 
 async function tokenFor(sub: string, extra: Record<string, unknown> = {}, expiresIn = 3600): Promise<string> {
   return stack.ctx.keys.sign({ sub, role: 'authenticated', aud: 'authenticated', ...extra }, expiresIn);
 }
 
-/** A signed-in client: supabase-js hands the session's JWT to Realtime itself. */
-async function signedIn(email: string): Promise<SupabaseClient> {
-  const c = await stack.signIn(email, PASSWORD);
-  open.push(c);
-  return c;
-}
-
-/** Events in arrival order, with a way to wait for the next one that matches. */
-function recorder<T>() {
-  const seen: T[] = [];
-  const waiters: { match: (x: T) => boolean; resolve: (x: T) => void }[] = [];
-  return {
-    seen,
-    push(x: T) {
-      seen.push(x);
-      for (const w of waiters.splice(0)) {
-        if (w.match(x)) w.resolve(x);
-        else waiters.push(w);
-      }
-    },
-    next(match: (x: T) => boolean = () => true, what = 'event'): Promise<T> {
-      const hit = seen.find(match);
-      if (hit) return Promise.resolve(hit);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${what} arrived`)), 15_000);
-        waiters.push({ match, resolve: (x) => (clearTimeout(timer), resolve(x)) });
-      });
-    },
-  };
-}
-
-function subscribed(ch: RealtimeChannel): Promise<void> {
-  return new Promise((resolve, reject) => {
-    ch.subscribe((status, err) => {
-      if (status === 'SUBSCRIBED') resolve();
-      else if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(err ?? new Error(status));
-    });
-  });
-}
-
 /** Subscribes and waits for the postgres_changes `system` confirmation. */
-async function subscribedToChanges(ch: RealtimeChannel, system: ReturnType<typeof recorder<Record<string, unknown>>>): Promise<void> {
+async function subscribedToChanges(ch: RealtimeChannel, system: Recorder<Record<string, unknown>>): Promise<void> {
   await subscribed(ch);
   await system.next((m) => m.extension === 'postgres_changes', 'system message');
 }
