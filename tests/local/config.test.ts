@@ -23,4 +23,11 @@ describe('stack configuration', () => {
     expect(() => resolveConfig(['--port', 'abc'], {})).toThrow(ConfigError);
     expect(() => resolveConfig([], { PORT: '-1' })).toThrow(/non-negative integer/);
   });
+
+  it('uses PGlite unless --database-url or DATABASE_URL names a Postgres, the flag first', () => {
+    expect(resolveConfig([], {}).databaseUrl).toBeNull();
+    expect(resolveConfig([], { DATABASE_URL: 'postgres://a@h/db' }).databaseUrl).toBe('postgres://a@h/db');
+    expect(resolveConfig(['--database-url', 'postgresql://b@h/db'], { DATABASE_URL: 'postgres://a@h/db' }).databaseUrl).toBe('postgresql://b@h/db');
+    expect(() => resolveConfig(['--database-url', 'mysql://x'], {})).toThrow(ConfigError);
+  });
 });
