@@ -21,6 +21,17 @@ export interface Zone {
   rings: Ring[];
 }
 
+/** Adds a zone around block `centre`, in that block's district; review days default by level. */
+type AddZone = (
+  name: Name,
+  level: ZoneLevel,
+  status: ZoneStatus,
+  effectiveFrom: string,
+  centre: number,
+  rings: Ring[],
+  reviewDays?: number,
+) => void;
+
 const REVIEW_DAYS: Record<ZoneLevel, number> = { lockdown: 14, control: 7, precaution: 7 };
 /** A lockdown covers the compound's block short of the streets around it. */
 const LOCKDOWN_INSET = 0.06;
@@ -44,15 +55,7 @@ export function buildZones(
   const geo = new ZoneGeometry(grid, blocks.cells);
   const compoundAt = (b: number) => compounds[blocks.compound[b]];
   const zones: Zone[] = [];
-  const zone = (
-    name: Name,
-    level: ZoneLevel,
-    status: ZoneStatus,
-    effectiveFrom: string,
-    centre: number,
-    rings: Ring[],
-    reviewDays = REVIEW_DAYS[level],
-  ) =>
+  const zone: AddZone = (name, level, status, effectiveFrom, centre, rings, reviewDays = REVIEW_DAYS[level]) => {
     zones.push({
       name,
       level,
@@ -62,6 +65,7 @@ export function buildZones(
       district: blocks.district[centre] as District,
       rings,
     });
+  };
   const named = (c: Compound, zh: string, en: string): Name => ({ zh: `${c.name.zh}${zh}`, en: `${c.name.en} ${en}` });
 
   // The report: Jiangshanding sealed since 4 April, other Xiaohai compounds since, control rings around them.
@@ -69,10 +73,7 @@ export function buildZones(
     const c = compoundAt(b);
     const date = k === 0 ? 4 : rng.int(6, 10);
     zone(named(c, '封控区', 'lockdown zone'), 'lockdown', 'active', day(4, date), b, [geo.lockdown(b)]);
-    zone(named(c, '周边管控区', 'control zone'), 'control', 'active', day(4, Math.max(6, date)), b, [
-      geo.square(b, 1),
-      geo.reversed(geo.lockdown(b)),
-    ]);
+    zone(named(c, '周边管控区', 'control zone'), 'control', 'active', day(4, Math.max(6, date)), b, geo.controlRing(b));
   });
   const p = outbreak.precaution;
   const centre = blockIndex(blocks, Math.floor((p.i0 + p.i1) / 2), Math.floor((p.j0 + p.j1) / 2));
@@ -88,11 +89,7 @@ export function buildZones(
     const c = compoundAt(b);
     const date = day(3, rng.int(22, 28));
     zone(named(c, '封控区', 'lockdown zone'), 'lockdown', 'lifted', date, b, [geo.lockdown(b)]);
-    if (k === 0)
-      zone(named(c, '周边管控区', 'control zone'), 'control', 'lifted', date, b, [
-        geo.square(b, 1),
-        geo.reversed(geo.lockdown(b)),
-      ]);
+    if (k === 0) zone(named(c, '周边管控区', 'control zone'), 'control', 'lifted', date, b, geo.controlRing(b));
   });
 
   addClusters(figures, zones, geo, blocks, compounds, outbreak, rng, zone);
@@ -111,14 +108,7 @@ function addClusters(
   compounds: Compound[],
   outbreak: Outbreak,
   rng: Random,
-  zone: (
-    name: Name,
-    level: ZoneLevel,
-    status: ZoneStatus,
-    effectiveFrom: string,
-    centre: number,
-    rings: Ring[],
-  ) => void,
+  zone: AddZone,
 ) {
   const have = (level: ZoneLevel, status: ZoneStatus) =>
     zones.filter((z) => z.level === level && z.status === status).length;
@@ -191,11 +181,7 @@ function addClusters(
     }
     const date = day(4, rng.int(6, 11));
     zone(suffix('封控区', 'lockdown zone'), 'lockdown', 'active', date, b, [geo.lockdown(b)]);
-    if (c.control)
-      zone(suffix('周边管控区', 'control zone'), 'control', 'active', date, b, [
-        geo.square(b, 1),
-        geo.reversed(geo.lockdown(b)),
-      ]);
+    if (c.control) zone(suffix('周边管控区', 'control zone'), 'control', 'active', date, b, geo.controlRing(b));
     if (c.precaution) {
       const inner = c.control ? geo.square(b, 1) : geo.lockdown(b);
       zone(suffix('周边防范区', 'precaution zone'), 'precaution', 'active', date, b, [
@@ -231,6 +217,11 @@ class ZoneGeometry {
     const i = b % this.cells;
     const j = Math.floor(b / this.cells);
     return this.rect({ i0: i - r, j0: j - r, i1: i + r, j1: j + r });
+  }
+
+  /** The ring of blocks around block b, with the lockdown of b as its hole. */
+  controlRing(b: number): Ring[] {
+    return [this.square(b, 1), this.reversed(this.lockdown(b))];
   }
 
   rect(r: BlockRect): Ring {
