@@ -6,6 +6,17 @@ export const OVERLAY_SOURCE = 'public-overlay';
 
 export const OVERLAY_SOURCE_SPEC: GeoJSONSourceSpecification = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } };
 
+function walkLine(id: string, color: string, width: number): LayerSpecification {
+  return {
+    id,
+    type: 'line',
+    source: OVERLAY_SOURCE,
+    filter: ['==', ['get', 'role'], 'walk'],
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: { 'line-color': color, 'line-width': width },
+  };
+}
+
 export const OVERLAY_LAYERS: LayerSpecification[] = [
   {
     id: 'overlay-compound',
@@ -14,22 +25,9 @@ export const OVERLAY_LAYERS: LayerSpecification[] = [
     filter: ['==', ['get', 'role'], 'compound'],
     paint: { 'line-color': '#1f3a5f', 'line-width': 3 },
   },
-  {
-    id: 'overlay-walk-casing',
-    type: 'line',
-    source: OVERLAY_SOURCE,
-    filter: ['==', ['get', 'role'], 'walk'],
-    layout: { 'line-cap': 'round', 'line-join': 'round' },
-    paint: { 'line-color': '#ffffff', 'line-width': 7 },
-  },
-  {
-    id: 'overlay-walk',
-    type: 'line',
-    source: OVERLAY_SOURCE,
-    filter: ['==', ['get', 'role'], 'walk'],
-    layout: { 'line-cap': 'round', 'line-join': 'round' },
-    paint: { 'line-color': '#2563eb', 'line-width': 4 },
-  },
+  // A white casing under the blue line keeps a walk readable over any zone colour.
+  walkLine('overlay-walk-casing', '#ffffff', 7),
+  walkLine('overlay-walk', '#2563eb', 4),
 ];
 
 export function overlayData(compound: MultiPolygon | null, walks: readonly LineString[]): FeatureCollection {
