@@ -115,12 +115,15 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Failures of the connection itself (not of a statement) read as in db.ts. */
 function asDatabaseError(e: unknown): unknown {
-  if (e instanceof pg.DatabaseError || e instanceof DatabaseUnavailableError || e instanceof ConnectionBusyError) return e;
+  if (e instanceof pg.DatabaseError || e instanceof DatabaseUnavailableError || e instanceof ConnectionBusyError)
+    return e;
   const message = (e as Error)?.message ?? String(e);
   const code = (e as { code?: unknown })?.code;
   const lost =
     (typeof code === 'string' && /^E[A-Z]+$/.test(code)) ||
-    /Connection terminated|not queryable|Client has encountered a connection error|Cannot use a pool after calling end/.test(message);
+    /Connection terminated|not queryable|Client has encountered a connection error|Cannot use a pool after calling end/.test(
+      message,
+    );
   return lost ? new DatabaseUnavailableError(`the database connection failed: ${message}`) : e;
 }
 
@@ -298,7 +301,8 @@ class PoolDatabase implements PgDatabase {
     try {
       client = await this.pool.connect();
     } catch (e) {
-      if (/timeout exceeded when trying to connect/.test((e as Error).message)) throw new ConnectionBusyError(this.statementTimeoutMs);
+      if (/timeout exceeded when trying to connect/.test((e as Error).message))
+        throw new ConnectionBusyError(this.statementTimeoutMs);
       throw asDatabaseError(e);
     }
     let broken: Error | undefined;

@@ -44,7 +44,11 @@ export interface SeedCliResult {
 }
 
 /** The seed command: flags, checks and the import; messages go to `log`. */
-export async function runSeedCli(argv: string[], env: NodeJS.ProcessEnv = process.env, log: (m: string) => void = console.log): Promise<SeedCliResult> {
+export async function runSeedCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  log: (m: string) => void = console.log,
+): Promise<SeedCliResult> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -67,7 +71,9 @@ export async function runSeedCli(argv: string[], env: NodeJS.ProcessEnv = proces
 
   const db = await openPgDatabase(url, { statementTimeoutMs: PREPARE_TIMEOUT_MS });
   try {
-    log(`seeding ${describeUrl(url)} from ${relative(process.cwd(), dir) || '.'}${db.bootstrapped ? ' (bootstrapped: it had no Supabase objects)' : ''}`);
+    log(
+      `seeding ${describeUrl(url)} from ${relative(process.cwd(), dir) || '.'}${db.bootstrapped ? ' (bootstrapped: it had no Supabase objects)' : ''}`,
+    );
     let migrated: string[] = [];
     const pending = await pendingMigrations(db);
     if (pending.length > 0) {
@@ -78,7 +84,9 @@ export async function runSeedCli(argv: string[], env: NodeJS.ProcessEnv = proces
       }
       // A plain Postgres lacks Supabase Realtime's schema, which the migrations write policies on:
       // the local stack's stand-in provides it. A Supabase project has the real one, left alone.
-      const { rows } = await db.query<{ realtime: boolean }>(`select to_regclass('realtime.messages') is not null as realtime`);
+      const { rows } = await db.query<{ realtime: boolean }>(
+        `select to_regclass('realtime.messages') is not null as realtime`,
+      );
       if (!rows[0].realtime) await installRealtimeSchema(db);
       migrated = await applyMigrations(db);
       log(`applied migrations: ${migrated.join(', ')}`);
@@ -91,16 +99,19 @@ export async function runSeedCli(argv: string[], env: NodeJS.ProcessEnv = proces
     const counts = await seedDatabase(db, dir, { demoUsers: demoUsersSkipped === null });
     // Recorded as the local stack and the Supabase CLI record a seed, so a stack started on this
     // database (--database-url) does not try to seed it again.
-    await db.exec('create table if not exists supabase_migrations.seed_files (path text primary key, hash text not null)');
-    await db.query('insert into supabase_migrations.seed_files (path, hash) values ($1, $2) on conflict (path) do update set hash = excluded.hash', [
-      relative(process.cwd(), dir) || '.',
-      hashDir(dir),
-    ]);
+    await db.exec(
+      'create table if not exists supabase_migrations.seed_files (path text primary key, hash text not null)',
+    );
+    await db.query(
+      'insert into supabase_migrations.seed_files (path, hash) values ($1, $2) on conflict (path) do update set hash = excluded.hash',
+      [relative(process.cwd(), dir) || '.', hashDir(dir)],
+    );
     log(
       `imported ${counts.districts} districts, ${counts.compounds} compounds, ${counts.sites} sites, ${counts.roads} roads, ${counts.zones} zones`,
     );
     if (demoUsersSkipped) log(`demo users not created (${demoUsersSkipped})`);
-    else log(`demo users: ${DEMO_USERS.map((u) => u.email).join(', ')} (password ${DEMO_PASSWORD}; ${counts.users} new)`);
+    else
+      log(`demo users: ${DEMO_USERS.map((u) => u.email).join(', ')} (password ${DEMO_PASSWORD}; ${counts.users} new)`);
     return { counts, migrated, demoUsersSkipped };
   } finally {
     await db.close();

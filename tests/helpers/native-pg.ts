@@ -37,8 +37,10 @@ declare module 'vitest' {
 
 /** Why the native backend cannot run here, or null when it can. */
 export function missingNativePg(): string | null {
-  if (!existsSync(join(PG_BINDIR, 'postgres'))) return `PostgreSQL 15 is not installed (${PG_BINDIR}/postgres is missing): ${INSTALL_HINT}`;
-  if (!existsSync(POSTGIS_CONTROL)) return `PostGIS 3 for PostgreSQL 15 is not installed (${POSTGIS_CONTROL} is missing): ${INSTALL_HINT}`;
+  if (!existsSync(join(PG_BINDIR, 'postgres')))
+    return `PostgreSQL 15 is not installed (${PG_BINDIR}/postgres is missing): ${INSTALL_HINT}`;
+  if (!existsSync(POSTGIS_CONTROL))
+    return `PostGIS 3 for PostgreSQL 15 is not installed (${POSTGIS_CONTROL} is missing): ${INSTALL_HINT}`;
   if (userInfo().uid === 0) {
     try {
       execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
@@ -57,7 +59,7 @@ function pgRun(program: string, args: string[]) {
     execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stderr?: Buffer; message: string };
-    throw new Error(`${program} failed: ${err.stderr?.toString().trim() || err.message}`);
+    throw new Error(`${program} failed: ${err.stderr?.toString().trim() || err.message}`, { cause: e });
   }
 }
 
@@ -130,7 +132,10 @@ async function startCluster(log: (m: string) => void): Promise<{ dir: string; ur
 }
 
 /** A database of its own, created from one of the templates; drop() removes it. */
-export async function createTestDatabase(baseUrl: string, kind: TemplateKind): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  baseUrl: string,
+  kind: TemplateKind,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = await openPgDatabase(`${baseUrl}/postgres`, { maxConnections: 1 });
   try {

@@ -18,7 +18,7 @@ afterAll(async () => {
 const admin = () => openPgDatabase(`${inject('nativePgUrl')}/postgres`, { maxConnections: 1 });
 
 const until = async (check: () => boolean, ms = 10_000) => {
-  for (const end = Date.now() + ms; !check(); ) {
+  for (const end = Date.now() + ms; !check();) {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -72,7 +72,11 @@ describe('openPgDatabase', () => {
   });
 
   it('rejects with the Postgres error fields (code, detail, constraint)', async () => {
-    const error = await db.query(`insert into public.districts (id, name, residents, geom) select id, name, residents, geom from public.districts limit 1`).catch((e) => e);
+    const error = await db
+      .query(
+        `insert into public.districts (id, name, residents, geom) select id, name, residents, geom from public.districts limit 1`,
+      )
+      .catch((e) => e);
     expect(error).toMatchObject({ code: '23505', constraint: 'districts_pkey', table: 'districts' });
     expect(error.detail).toMatch(/already exists/);
   });
@@ -148,10 +152,14 @@ describe('openPgDatabase', () => {
     const server = await admin();
     await server.query('drop database if exists native_plain with (force)');
     await server.query('create database native_plain');
-    await server.query(`do $$ begin if not exists (select 1 from pg_roles where rolname = 'plain_user') then create role plain_user login; end if; end $$`);
+    await server.query(
+      `do $$ begin if not exists (select 1 from pg_roles where rolname = 'plain_user') then create role plain_user login; end if; end $$`,
+    );
     try {
       const url = `${inject('nativePgUrl').replace('postgres@', 'plain_user@')}/native_plain`;
-      await expect(openPgDatabase(url)).rejects.toThrow(/no Supabase objects \(no auth schema\) and the user is not a superuser/);
+      await expect(openPgDatabase(url)).rejects.toThrow(
+        /no Supabase objects \(no auth schema\) and the user is not a superuser/,
+      );
     } finally {
       await server.query('drop database if exists native_plain with (force)');
       await server.close();

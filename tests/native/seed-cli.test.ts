@@ -19,7 +19,8 @@ beforeAll(async () => {
   server = await openPgDatabase(`${base()}/postgres`, { maxConnections: 1 });
 });
 afterAll(async () => {
-  for (const name of ['seed_plain', 'seed_unmigrated', 'seed_gotrue']) await server?.query(`drop database if exists ${name} with (force)`);
+  for (const name of ['seed_plain', 'seed_unmigrated', 'seed_gotrue'])
+    await server?.query(`drop database if exists ${name} with (force)`);
   await server?.close();
 });
 
@@ -40,12 +41,16 @@ describe('npm run seed', () => {
     } finally {
       await db.close();
     }
-    await expect(runSeedCli(['--database-url', url, '--dir', FIXTURE_DIR], {}, quiet)).rejects.toThrow(/already holds districts or zones/);
+    await expect(runSeedCli(['--database-url', url, '--dir', FIXTURE_DIR], {}, quiet)).rejects.toThrow(
+      /already holds districts or zones/,
+    );
   });
 
   it('names the missing migrations instead of importing into an unmigrated database', async () => {
     const url = await fresh('seed_unmigrated');
-    await expect(runSeedCli(['--dir', FIXTURE_DIR], { DATABASE_URL: url }, quiet)).rejects.toThrow(/migration\(s\) not applied .*supabase db push/);
+    await expect(runSeedCli(['--dir', FIXTURE_DIR], { DATABASE_URL: url }, quiet)).rejects.toThrow(
+      /migration\(s\) not applied .*supabase db push/,
+    );
   });
 
   it('never writes demo users where GoTrue owns the auth schema (auth.identities exists)', async () => {
