@@ -22,15 +22,18 @@ export default defineConfig({
           include: ['tests/db/**/*.test.ts', 'tests/native/**/*.test.ts', 'tests/local/**/*.test.ts'],
           // Of the stack's suites, those that talk to its database. server-db tests the PGlite worker
           // itself (restarts, the one-connection queue, PGlite's empty answers), server-cli spawns
-          // PGlite stacks, the other three use no database. realtime-map assumes that a change committed
-          // before a subscription is never delivered to it: true on PGlite (one serialised connection),
-          // racy on Postgres, where the NOTIFY may be handled after the subscription went live.
+          // PGlite stacks, the other three use no database. realtime and realtime-map each have a test
+          // that relies on PGlite delivering a NOTIFY before the statement that caused it returns (a
+          // `select 1` as a barrier; a subscription made just after a commit never seeing it); on
+          // Postgres the NOTIFY arrives on another connection a moment later, so those fail now and
+          // then there (docs/database.md, "Native PostgreSQL backend").
           exclude: [
             'tests/local/server-db.test.ts',
             'tests/local/server-cli.test.ts',
             'tests/local/server-static.test.ts',
             'tests/local/rest-parse.test.ts',
             'tests/local/config.test.ts',
+            'tests/local/realtime.test.ts',
             'tests/local/realtime-map.test.ts',
           ],
           globalSetup: ['tests/helpers/native-pg.ts'],
