@@ -3,8 +3,9 @@
 // and the policies of migration 20260401001000_realtime_command_channel.sql.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, recorder, subscribed, testClients } from '../helpers/realtime.ts';
+import { recorder, subscribed, testClients } from '../helpers/realtime.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { createUser } from '../helpers/users.ts';
 
 let stack: TestStack;
 const PASSWORD = 'secret123';

@@ -5,8 +5,9 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, recorder, subscribed, testClients, type Recorder } from '../helpers/realtime.ts';
+import { recorder, subscribed, testClients, type Recorder } from '../helpers/realtime.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { createUser } from '../helpers/users.ts';
 
 let stack: TestStack;
 const PASSWORD = 'secret123';

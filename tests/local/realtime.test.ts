@@ -4,8 +4,9 @@ import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { cleanupChanges } from '../../supabase/local/realtime/index.ts';
-import { createUser, recorder, subscribed, testClients, type Recorder } from '../helpers/realtime.ts';
+import { recorder, subscribed, testClients, type Recorder } from '../helpers/realtime.ts';
 import { startTestStack, type TestStack } from '../helpers/stack.ts';
+import { createUser } from '../helpers/users.ts';
 
 let stack: TestStack;
 let userA: string;
