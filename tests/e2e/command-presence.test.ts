@@ -1,52 +1,24 @@
 // Two commanders in two browsers: each sees the other online on the private `command` channel,
 // and which zone the other has open; a phone-sized and a desktop-sized window.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDER, DEMO_PASSWORD, startTestStack, type TestStack } from '../helpers/stack.ts';
-import { launchBrowser, openPage, screenshot, type Browser, type PageWatch } from './helpers/browser.ts';
-import { buildAppForTests } from './helpers/test-app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDER, DEMO_PASSWORD } from '../helpers/stack.ts';
+import { createUser } from '../helpers/users.ts';
+import { DESKTOP, PHONE, useAppSuite, type Viewport } from './helpers/app-suite.ts';
+import { screenshot, type Browser } from './helpers/browser.ts';
 
 const SECOND = 'second-commander@demo.local';
 const SECOND_PASSWORD = 'second-commander-pw';
 
-let stack: TestStack;
 // Two browsers, not two pages: each keeps its own stored session.
-const browsers: Browser[] = [];
-const watches: PageWatch[] = [];
+const suite = useAppSuite({ browsers: 2 });
 
 beforeAll(async () => {
-  browsers.push(await launchBrowser(), await launchBrowser());
-  stack = await startTestStack({ config: { serveApp: await buildAppForTests() } });
-  const admin = stack.client({ key: stack.serviceKey });
-  const { error } = await admin.auth.admin.createUser({
-    email: SECOND,
-    password: SECOND_PASSWORD,
-    email_confirm: true,
-    app_metadata: { role: 'commander' },
-  });
-  if (error) throw error;
+  await createUser(suite.stack, SECOND, SECOND_PASSWORD, { role: 'commander' });
 });
 
-afterAll(async () => {
-  await Promise.all(browsers.map((b) => b.close()));
-  await stack?.stop();
-});
-
-afterEach(() => {
-  for (const browser of browsers) expect(browser.outsideRequests).toEqual([]);
-  for (const watch of watches.splice(0)) {
-    expect(watch.outsideSockets).toEqual([]);
-    expect(watch.errors).toEqual([]);
-  }
-});
-
-async function commandView(browser: Browser, email: string, password: string, viewport: { width: number; height: number }): Promise<Page> {
-  const { page, watch } = await openPage(browser, viewport);
-  watches.push(watch);
-  await page.goto(`${stack.url}/#/signin`);
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(password);
-  await page.locator('button[type="submit"]').click();
+async function commandView(browser: Browser, email: string, password: string, viewport: Viewport): Promise<Page> {
+  const page = await suite.signIn(email, password, viewport, browser);
   await page.getByTestId('view-commander').waitFor();
   await page.getByTestId('command-zone').first().waitFor();
   return page;
@@ -58,8 +30,8 @@ const editing = (page: Page, email: string, zoneId: string) =>
 
 /** Both commanders signed in, on the command view, one at desktop and one at phone size. */
 async function twoCommanders(): Promise<[Page, Page]> {
-  const first = await commandView(browsers[0], COMMANDER, DEMO_PASSWORD, { width: 1280, height: 800 });
-  const second = await commandView(browsers[1], SECOND, SECOND_PASSWORD, { width: 360, height: 740 });
+  const first = await commandView(suite.browsers[0], COMMANDER, DEMO_PASSWORD, DESKTOP);
+  const second = await commandView(suite.browsers[1], SECOND, SECOND_PASSWORD, PHONE);
   await entry(first, SECOND).waitFor();
   await entry(second, COMMANDER).waitFor();
   return [first, second];
@@ -116,7 +88,7 @@ describe('commander presence', () => {
     await pick(second, secondZone);
     await editing(first, SECOND, secondZone).waitFor();
 
-    await stack.restart();
+    await suite.stack.restart();
     await first.locator('[data-testid="command-presence-status"][data-status="reconnecting"]').waitFor();
     await first.locator('[data-testid="command-presence-status"][data-status="live"]').waitFor({ timeout: 30_000 });
     await editing(first, SECOND, secondZone).waitFor({ timeout: 30_000 });

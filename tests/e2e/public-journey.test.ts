@@ -1,59 +1,25 @@
 import { pointOnFeature } from '@turf/turf';
 import type { MultiPolygon } from 'geojson';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDER, DEMO_PASSWORD, startTestStack, type TestStack } from '../helpers/stack.ts';
-import { launchBrowser, openPage, screenshot, type Browser, type PageWatch } from './helpers/browser.ts';
-import { buildAppForTests } from './helpers/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { COMMANDER, DEMO_PASSWORD } from '../helpers/stack.ts';
+import { DESKTOP, PHONE, sizeTag, useAppSuite, VIEWPORTS, type Viewport } from './helpers/app-suite.ts';
+import { screenshot } from './helpers/browser.ts';
 
 // The resident's questions on the public map: search a compound, where am I, nearest testing
 // sites, the list of zones, and what changed today. Both viewports, both languages.
 
-const VIEWPORTS = [
-  { width: 360, height: 740 },
-  { width: 1280, height: 800 },
-] as const;
-
-let stack: TestStack;
-let browser: Browser;
-const watches: PageWatch[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  stack = await startTestStack({ config: { serveApp: await buildAppForTests() } });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-afterEach(() => {
-  expect(browser.outsideRequests).toEqual([]);
-  for (const watch of watches.splice(0)) {
-    expect(watch.outsideSockets).toEqual([]);
-    expect(watch.errors).toEqual([]);
-  }
-});
-
-async function open(viewport: { width: number; height: number }, hash = '#/') {
-  const { page, watch } = await openPage(browser, viewport);
-  watches.push(watch);
-  await page.goto(`${stack.url}/${hash}`);
-  await page.waitForSelector('[data-map-ready="true"]', { timeout: 90_000 });
-  return page;
-}
-
-const tag = ({ width, height }: { width: number; height: number }) => `${width}x${height}`;
+const suite = useAppSuite();
+const { open } = suite;
 
 async function zoneById(id: string): Promise<{ id: string; name: string; geom: MultiPolygon }> {
-  const { data, error } = await stack.client().from('zones').select('id,name,geom').eq('id', id).single();
+  const { data, error } = await suite.stack.client().from('zones').select('id,name,geom').eq('id', id).single();
   if (error) throw error;
   return data as { id: string; name: string; geom: MultiPolygon };
 }
 
 /** Opens the map centred on a point and taps the map there in "pick on map" mode. */
-async function pickPlace(viewport: { width: number; height: number }, [lng, lat]: number[], hash = '') {
+async function pickPlace(viewport: Viewport, [lng, lat]: number[], hash = '') {
   const page = await open(viewport, `#/?map=15.5/${lat}/${lng}${hash}`);
   await page.getByTestId('pick-place').click();
   const box = (await page.getByTestId('map').boundingBox())!;
@@ -78,7 +44,7 @@ describe.each(VIEWPORTS)('resident questions at $width x $height', (viewport) =>
     await expect.poll(() => status.innerText()).toMatch(/^江山鼎自(\d{4}年)?4月4日起处于封控区，(\d{4}年)?4月18日复核$/);
     expect(page.url()).toContain('sel=compound:cmp-0001');
     await page.waitForTimeout(600);
-    await screenshot(page, `search-compound-${tag(viewport)}`);
+    await screenshot(page, `search-compound-${sizeTag(viewport)}`);
 
     await switchToEnglish(page);
     await expect.poll(() => status.innerText()).toMatch(/^江山鼎 is in a lockdown zone since 4 April( \d{4})?; review on 18 April( \d{4})?$/);
@@ -115,7 +81,7 @@ describe.each(VIEWPORTS)('resident questions at $width x $height', (viewport) =>
       expect(text).toMatch(/开放时间 \d{2}:\d{2}–\d{2}:\d{2}/);
     }
     await page.waitForTimeout(800);
-    await screenshot(page, `nearest-sites-${tag(viewport)}`);
+    await screenshot(page, `nearest-sites-${sizeTag(viewport)}`);
 
     await switchToEnglish(page);
     await expect.poll(() => status.innerText()).toMatch(/^This place is in a lockdown zone \(.+\) since/);
@@ -138,8 +104,8 @@ describe.each(VIEWPORTS)('resident questions at $width x $height', (viewport) =>
   it('answers "where am I" from the device location', async () => {
     const zone = await zoneById('zone-001');
     const [longitude, latitude] = pointOnFeature(zone.geom).geometry.coordinates;
-    await browser.context.grantPermissions(['geolocation']);
-    await browser.context.setGeolocation({ latitude, longitude, accuracy: 10 });
+    await suite.browser.context.grantPermissions(['geolocation']);
+    await suite.browser.context.setGeolocation({ latitude, longitude, accuracy: 10 });
     try {
       const page = await open(viewport);
       await page.getByTestId('where-am-i').click();
@@ -148,12 +114,12 @@ describe.each(VIEWPORTS)('resident questions at $width x $height', (viewport) =>
       await expect.poll(() => page.getByTestId('nearest-site').count(), { timeout: 30_000 }).toBe(3);
       await page.close();
     } finally {
-      await browser.context.clearPermissions();
+      await suite.browser.context.clearPermissions();
     }
   });
 
   it('lists the active zones, sortable by level and by sub-district', async () => {
-    const { count } = await stack.client().from('zones').select('id', { count: 'exact', head: true }).eq('status', 'active');
+    const { count } = await suite.stack.client().from('zones').select('id', { count: 'exact', head: true }).eq('status', 'active');
     const page = await open(viewport);
     await page.getByTestId('open-list').click();
     const rows = page.getByTestId('zone-row');
@@ -172,7 +138,7 @@ describe.each(VIEWPORTS)('resident questions at $width x $height', (viewport) =>
     const sorted = await page.evaluate((list) => [...list].sort(new Intl.Collator('zh-CN').compare), districts);
     expect(districts).toEqual(sorted);
     expect(districts.some((name) => name.includes('街道') || name.includes('片区'))).toBe(true);
-    await screenshot(page, `zone-list-${tag(viewport)}`);
+    await screenshot(page, `zone-list-${sizeTag(viewport)}`);
 
     // Keyboard: the sort buttons and zone names are reachable and a name opens the zone.
     await page.getByTestId('sort-level').focus();
@@ -193,12 +159,12 @@ describe.each(VIEWPORTS)('resident questions at $width x $height', (viewport) =>
 describe('nearest testing sites far from any road', () => {
   it('falls back to the straight-line answer of the nearest_sites RPC and says so', async () => {
     // In the river, kilometres from the nearest walkable road.
-    const page = await pickPlace(VIEWPORTS[1], [120.9, 31.87]);
+    const page = await pickPlace(DESKTOP, [120.9, 31.87]);
     const items = page.getByTestId('nearest-site');
     await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(3);
     expect(await page.getByTestId('place-card').innerText()).toContain('附近没有可步行的道路，按直线距离排列');
     for (const text of await items.allInnerTexts()) expect(text).toMatch(/直线 [\d.]+ 公里/);
-    const { data } = await stack.client().rpc('nearest_sites', { lng: 120.9, lat: 31.87, kind: 'testing_site', max_count: 3, open_only: true });
+    const { data } = await suite.stack.client().rpc('nearest_sites', { lng: 120.9, lat: 31.87, kind: 'testing_site', max_count: 3, open_only: true });
     const names = (data as { name: string }[]).map((row) => row.name);
     expect((await items.allInnerTexts()).map((text) => text.split('\n')[0])).toEqual(names);
     await page.close();
@@ -207,12 +173,12 @@ describe('nearest testing sites far from any road', () => {
 
 describe('what changed today', () => {
   it('reports a zone published, a zone reshaped and a zone lifted through the API, without a reload', async () => {
-    const page = await open(VIEWPORTS[1]);
+    const page = await open(DESKTOP);
     await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
     await page.getByTestId('open-changes').click();
     await expect.poll(() => page.getByTestId('changes-summary').innerText()).toBe('今日区域无变化');
 
-    const commander = await stack.signIn(COMMANDER, DEMO_PASSWORD);
+    const commander = await suite.stack.signIn(COMMANDER, DEMO_PASSWORD);
     const [w, s] = [120.93, 31.94];
     const square: MultiPolygon = { type: 'MultiPolygon', coordinates: [[[[w, s], [w + 0.005, s], [w + 0.005, s + 0.005], [w, s + 0.005], [w, s]]]] };
     const { error: insertError } = await commander
@@ -242,7 +208,7 @@ describe('what changed today', () => {
     expect(await page.getByTestId('changes-today').innerText()).toContain('Added today was added as a precaution zone at');
     await page.close();
 
-    const phone = await open(VIEWPORTS[0], '#/?lang=en');
+    const phone = await open(PHONE, '#/?lang=en');
     await phone.getByTestId('open-changes').click();
     await expect.poll(() => phone.getByTestId('change').count()).toBe(3);
     await screenshot(phone, 'changes-today-360x740');

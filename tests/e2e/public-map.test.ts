@@ -1,55 +1,22 @@
 import { pointOnFeature } from '@turf/turf';
 import type { MultiPolygon } from 'geojson';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZONE_LEVELS, type ZoneLevel } from '../../src/domain/rows.ts';
 import { DISTRICT_LABEL_COLOR } from '../../src/map/basemap/style.ts';
 import { SITE_COLORS } from '../../src/map/site-colors.ts';
 import { ZONE_COLORS } from '../../src/map/zone-layers.ts';
-import { COMMANDER, DEMO_PASSWORD, startTestStack, type TestStack } from '../helpers/stack.ts';
-import { buildAppForTests } from './helpers/test-app.ts';
-import { launchBrowser, openPage, screenshot, type Browser, type PageWatch } from './helpers/browser.ts';
+import { COMMANDER, DEMO_PASSWORD } from '../helpers/stack.ts';
+import { DESKTOP, PHONE, sizeTag, useAppSuite, VIEWPORTS } from './helpers/app-suite.ts';
+import { screenshot } from './helpers/browser.ts';
 import { countColours, hexToRgb, type Rgb } from './helpers/pixels.ts';
 
-const VIEWPORTS = [
-  { width: 360, height: 740 },
-  { width: 1280, height: 800 },
-] as const;
-
-let stack: TestStack;
-let browser: Browser;
-const watches: PageWatch[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  stack = await startTestStack({ config: { serveApp: await buildAppForTests() } });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-afterEach(() => {
-  // Every test: nothing left the machine and nothing threw on the page.
-  expect(browser.outsideRequests).toEqual([]);
-  for (const watch of watches.splice(0)) {
-    expect(watch.outsideSockets).toEqual([]);
-    expect(watch.errors).toEqual([]);
-  }
-});
-
-async function open(viewport: { width: number; height: number }, hash = '#/') {
-  const { page, watch } = await openPage(browser, viewport);
-  watches.push(watch);
-  await page.goto(`${stack.url}/${hash}`);
-  await page.waitForSelector('[data-map-ready="true"]', { timeout: 90_000 });
-  return page;
-}
+const suite = useAppSuite();
+const { open } = suite;
 
 /** Active zones per level, as the public may read them. */
 async function publicZoneCounts(): Promise<Record<ZoneLevel, number>> {
-  const { data, error } = await stack.client().from('zones').select('level').eq('status', 'active');
+  const { data, error } = await suite.stack.client().from('zones').select('level').eq('status', 'active');
   if (error) throw error;
   const counts: Record<ZoneLevel, number> = { lockdown: 0, control: 0, precaution: 0 };
   for (const row of data as { level: ZoneLevel }[]) counts[row.level] += 1;
@@ -69,8 +36,6 @@ function testSquare(west: number): MultiPolygon {
   return { type: 'MultiPolygon', coordinates: [[[[w, s], [e, s], [e, n], [w, n], [w, s]]]] };
 }
 
-const tag = ({ width, height }: { width: number; height: number }) => `${width}x${height}`;
-
 describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
   it('draws the active zones in their level colours and the labels, with a legend that counts them', async () => {
     const page = await open(viewport);
@@ -78,7 +43,7 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
     expect(expected.lockdown).toBeGreaterThan(0);
     await expect.poll(() => legendCounts(page)).toEqual(expected);
 
-    const png = await screenshot(page, `public-${tag(viewport)}`);
+    const png = await screenshot(page, `public-${sizeTag(viewport)}`);
     const mapBox = (await page.getByTestId('map').boundingBox())!;
     const mapOnly = await page.screenshot({ clip: mapBox });
     const colours = Object.fromEntries(ZONE_LEVELS.map((level) => [level, hexToRgb(ZONE_COLORS[level])]));
@@ -93,7 +58,7 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
   });
 
   it('shows a zone’s details when it is tapped', async () => {
-    const { data } = await stack.client().from('zones').select('id,name,geom').eq('status', 'active').eq('level', 'lockdown').limit(1).single();
+    const { data } = await suite.stack.client().from('zones').select('id,name,geom').eq('status', 'active').eq('level', 'lockdown').limit(1).single();
     const zone = data as { id: string; name: string; geom: MultiPolygon };
     const [lng, lat] = pointOnFeature(zone.geom).geometry.coordinates;
     const page = await open(viewport, `#/?map=15.5/${lat}/${lng}`);
@@ -104,12 +69,12 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
     expect(await details.innerText()).toContain(zone.name);
     expect(await details.innerText()).toContain('封控区');
     expect(page.url()).toContain(`sel=zone:${zone.id}`);
-    await screenshot(page, `zone-details-${tag(viewport)}`);
+    await screenshot(page, `zone-details-${sizeTag(viewport)}`);
     await page.close();
   });
 
   it('draws the sites through deck.gl and shows a testing site’s details when it is tapped', async () => {
-    const { data } = await stack.client().from('sites').select('id,name,geom').eq('kind', 'testing_site').order('id').limit(1).single();
+    const { data } = await suite.stack.client().from('sites').select('id,name,geom').eq('kind', 'testing_site').order('id').limit(1).single();
     const site = data as { id: string; name: string; geom: { coordinates: [number, number] } };
     const [lng, lat] = site.geom.coordinates;
     const page = await open(viewport, `#/?map=16/${lat}/${lng}`);
@@ -127,7 +92,7 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
     expect(await details.innerText()).toContain(site.name);
     expect(await details.innerText()).toContain('核酸检测点');
     expect(page.url()).toContain(`sel=site:${site.id}`);
-    await screenshot(page, `site-details-${tag(viewport)}`);
+    await screenshot(page, `site-details-${sizeTag(viewport)}`);
     await page.close();
   });
 
@@ -140,7 +105,7 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
     expect(await legend.innerText()).not.toContain('封控区');
     expect(page.url()).toContain('lang=en');
     await page.waitForTimeout(500);
-    await screenshot(page, `public-en-${tag(viewport)}`);
+    await screenshot(page, `public-en-${sizeTag(viewport)}`);
     await page.reload();
     await page.waitForSelector('[data-map-ready="true"]', { timeout: 90_000 });
     expect(await page.getByTestId('legend').innerText()).toContain('Lockdown zone');
@@ -150,12 +115,12 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
 
 describe('live updates', () => {
   it('shows a zone published through the API, and removes it when lifted, without a reload', async () => {
-    const page = await open(VIEWPORTS[1]);
+    const page = await open(DESKTOP);
     await page.getByTestId('live-status').and(page.locator('[data-status="live"]')).waitFor();
     const before = await legendCounts(page);
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
-    const commander = await stack.signIn(COMMANDER, DEMO_PASSWORD);
+    const commander = await suite.stack.signIn(COMMANDER, DEMO_PASSWORD);
     const geom = testSquare(120.93);
     const { data: created, error } = await commander
       .from('zones')
@@ -176,19 +141,14 @@ describe('live updates', () => {
 
 describe('staff on the public map', () => {
   it('get zone changes through postgres_changes once signed in', async () => {
-    const { page, watch } = await openPage(browser, VIEWPORTS[1]);
-    watches.push(watch);
-    await page.goto(`${stack.url}/#/signin`);
-    await page.locator('input[name="email"]').fill(COMMANDER);
-    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
-    await page.locator('button[type="submit"]').click();
+    const page = await suite.signIn(COMMANDER, DEMO_PASSWORD, DESKTOP);
     await page.getByTestId('view-commander').waitFor();
     await page.getByRole('button', { name: '地图' }).click();
     await page.waitForSelector('[data-map-ready="true"]', { timeout: 90_000 });
     await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
     const before = await legendCounts(page);
 
-    const commander = await stack.signIn(COMMANDER, DEMO_PASSWORD);
+    const commander = await suite.stack.signIn(COMMANDER, DEMO_PASSWORD);
     const { data: created, error } = await commander
       .from('zones')
       .insert({ name: '员工视图测试封控区', level: 'lockdown', status: 'active', geom: testSquare(120.94) })
@@ -207,7 +167,7 @@ describe('staff on the public map', () => {
 
 describe('reconnecting', () => {
   it('catches up on a change it missed while the connection was down', async () => {
-    const page = await open(VIEWPORTS[0]);
+    const page = await open(PHONE);
     await page.getByTestId('sign-in').waitFor();
     const badge = page.getByTestId('live-status');
     await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
@@ -216,7 +176,7 @@ describe('reconnecting', () => {
     const before = await legendCounts(page);
 
     // Written with the public broadcast switched off: the page can only learn of it by re-reading.
-    await stack.ctx.db.transaction(async (tx) => {
+    await suite.stack.ctx.db.transaction(async (tx) => {
       await tx.exec("set local app.bulk_import = 'on'");
       await tx.query(`insert into public.zones (id, name, level, status, geom) values ('zone-missed', '断线期间新增管控区', 'control', 'active', ST_GeomFromGeoJSON($1))`, [
         JSON.stringify(testSquare(120.95)),
@@ -225,7 +185,7 @@ describe('reconnecting', () => {
     await page.waitForTimeout(1000);
     expect(await legendCounts(page)).toEqual(before);
 
-    await stack.restart();
+    await suite.stack.restart();
     await expect.poll(() => badge.getAttribute('data-status'), { timeout: 30_000 }).toBe('live');
     await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual({ ...before, control: before.control + 1 });
     await screenshot(page, 'reconnected-360x740');
@@ -235,13 +195,12 @@ describe('reconnecting', () => {
 
 describe('code splitting', () => {
   it('does not download the sign-in, command or dispatch code on the public map', async () => {
-    const { page, watch } = await openPage(browser, VIEWPORTS[0]);
-    watches.push(watch);
+    const page = await suite.page(PHONE);
     const scripts: string[] = [];
     page.on('request', (request) => {
       if (request.resourceType() === 'script') scripts.push(request.url());
     });
-    await page.goto(`${stack.url}/#/`);
+    await page.goto(`${suite.stack.url}/#/`);
     await page.waitForSelector('[data-map-ready="true"]', { timeout: 90_000 });
     expect(scripts.some((url) => /PublicView/.test(url))).toBe(true);
     expect(scripts.filter((url) => /CommandView|DispatchView|SignInView|StaffPlaceholder|routing/i.test(url))).toEqual([]);

@@ -1,39 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDER, DEMO_PASSWORD, DISPATCHER, startTestStack, type TestStack } from '../helpers/stack.ts';
-import { buildAppForTests } from './helpers/test-app.ts';
-import { launchBrowser, openPage, screenshot, type Browser, type PageWatch } from './helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { COMMANDER, DEMO_PASSWORD, DISPATCHER } from '../helpers/stack.ts';
+import { DESKTOP, PHONE, useAppSuite } from './helpers/app-suite.ts';
+import { screenshot } from './helpers/browser.ts';
 
-let stack: TestStack;
-let browser: Browser;
-const watches: PageWatch[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  stack = await startTestStack({ config: { serveApp: await buildAppForTests() } });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-afterEach(() => {
-  expect(browser.outsideRequests).toEqual([]);
-  for (const watch of watches.splice(0)) {
-    expect(watch.outsideSockets).toEqual([]);
-    expect(watch.errors).toEqual([]);
-  }
-});
-
-async function signInAs(email: string, password: string, viewport = { width: 360, height: 740 }) {
-  const { page, watch } = await openPage(browser, viewport);
-  watches.push(watch);
-  await page.goto(`${stack.url}/#/signin`);
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(password);
-  await page.locator('button[type="submit"]').click();
-  return page;
-}
+const suite = useAppSuite();
+const signInAs = (email: string, password: string, viewport = PHONE) => suite.signIn(email, password, viewport);
 
 describe('staff sign-in', () => {
   it('takes a commander to the command view and back out on sign-out', async () => {
@@ -45,13 +16,13 @@ describe('staff sign-in', () => {
     await page.getByTestId('sign-out').click();
     await page.waitForSelector('[data-testid="map"]');
     expect(page.url()).not.toContain('command');
-    await page.goto(`${stack.url}/#/command`);
+    await page.goto(`${suite.stack.url}/#/command`);
     await page.waitForURL(/#\/signin/);
     await page.close();
   });
 
   it('takes a dispatcher to the dispatch view', async () => {
-    const page = await signInAs(DISPATCHER, DEMO_PASSWORD, { width: 1280, height: 800 });
+    const page = await signInAs(DISPATCHER, DEMO_PASSWORD, DESKTOP);
     await page.getByTestId('view-dispatcher').waitFor();
     expect(await page.getByTestId('signed-in-as').innerText()).toContain(DISPATCHER);
     await screenshot(page, 'dispatch-1280x800');
