@@ -68,6 +68,8 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
     await details.waitFor();
     expect(await details.innerText()).toContain(zone.name);
     expect(await details.innerText()).toContain('封控区');
+    // the level line carries the level's colour (lockdown red), not the card's grey
+    expect(await details.locator('.level-lockdown').first().evaluate((el) => getComputedStyle(el).color)).toBe('rgb(179, 19, 42)');
     expect(page.url()).toContain(`sel=zone:${zone.id}`);
     await screenshot(page, `zone-details-${sizeTag(viewport)}`);
     await page.close();
