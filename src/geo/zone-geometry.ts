@@ -12,3 +12,8 @@ export function areaGeometry(area: AreaLike): Polygon | MultiPolygon {
 export function polygonsOf(geometry: Polygon | MultiPolygon): Position[][][] {
   return geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
 }
+
+/** The geometry as a MultiPolygon, the shape the database stores a zone in. */
+export function asMultiPolygon(geometry: Polygon | MultiPolygon): MultiPolygon {
+  return geometry.type === 'MultiPolygon' ? geometry : { type: 'MultiPolygon', coordinates: [geometry.coordinates] };
+}

@@ -36,7 +36,9 @@ export function createMap({ container, camera, locale }: CreateMapOptions): MapL
   return new MapLibreMap({
     container,
     style: onlineStyle || withZones(buildOfflineStyle({ files, fontFaces, locale }), locale),
-    ...(camera ? { center: camera.center, zoom: camera.zoom } : { bounds: [west, south, east, north], fitBoundsOptions: { padding: 16 } }),
+    ...(camera
+      ? { center: camera.center, zoom: camera.zoom }
+      : { bounds: [west, south, east, north], fitBoundsOptions: { padding: 16 } }),
     maxBounds: [west - margin, south - margin, east + margin, north + margin],
     minZoom: 8,
     maxZoom: 18,

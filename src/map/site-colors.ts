@@ -8,7 +8,11 @@ export const SITE_COLORS = {
   testingOpen: [26, 152, 80, 255] as Rgba,
   testingClosed: [140, 140, 140, 255] as Rgba,
   mobile: [118, 66, 172, 255] as Rgba,
-  checkpoint: { open: [33, 102, 172, 255] as Rgba, restricted: [230, 120, 20, 255] as Rgba, closed: [40, 40, 40, 255] as Rgba },
+  checkpoint: {
+    open: [33, 102, 172, 255] as Rgba,
+    restricted: [230, 120, 20, 255] as Rgba,
+    closed: [40, 40, 40, 255] as Rgba,
+  },
 };
 
 export const rgbaToCss = ([r, g, b, a]: Rgba) => `rgba(${r},${g},${b},${a / 255})`;

@@ -35,7 +35,12 @@ export function siteLayers<T extends MapSite>(input: SiteLayerInput<T>): Layer[]
       id: 'testing-sites',
       data: input.testing as T[],
       getPosition: position,
-      getFillColor: (site) => (site.kind === 'mobile_testing' ? SITE_COLORS.mobile : input.isOpen(site) ? SITE_COLORS.testingOpen : SITE_COLORS.testingClosed),
+      getFillColor: (site) =>
+        site.kind === 'mobile_testing'
+          ? SITE_COLORS.mobile
+          : input.isOpen(site)
+            ? SITE_COLORS.testingOpen
+            : SITE_COLORS.testingClosed,
       getLineColor: [255, 255, 255, 255],
       // Metres, clamped in pixels: dots shrink as the district zooms out instead of piling up.
       radiusUnits: 'meters',
@@ -52,7 +57,9 @@ export function siteLayers<T extends MapSite>(input: SiteLayerInput<T>): Layer[]
       id: 'checkpoints',
       data: input.checkpoints as T[],
       getPosition: position,
-      getFillColor: (site) => SITE_COLORS.checkpoint[(site.state ?? 'open') as keyof typeof SITE_COLORS.checkpoint] ?? SITE_COLORS.checkpoint.open,
+      getFillColor: (site) =>
+        SITE_COLORS.checkpoint[(site.state ?? 'open') as keyof typeof SITE_COLORS.checkpoint] ??
+        SITE_COLORS.checkpoint.open,
       getLineColor: [255, 255, 255, 255],
       radiusUnits: 'meters',
       getRadius: 100,

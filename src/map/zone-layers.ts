@@ -1,5 +1,9 @@
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import type { GeoJSONSourceSpecification, LayerSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import type {
+  GeoJSONSourceSpecification,
+  LayerSpecification,
+  StyleSpecification,
+} from '@maplibre/maplibre-gl-style-spec';
 import type { Locale } from '../navigation/hash-state.ts';
 import { ZONE_LEVELS, type ZoneLevel } from '../domain/rows.ts';
 import { MAP_FONT, ZONE_FILL_BEFORE_LAYER, ZONE_LINE_BEFORE_LAYER, labelText } from './basemap/style.ts';
@@ -41,7 +45,15 @@ export function zonesToGeoJSON(zones: readonly MapZone[]): FeatureCollection {
   };
 }
 
-const levelColor = ['match', ['get', 'level'], 'lockdown', ZONE_COLORS.lockdown, 'control', ZONE_COLORS.control, ZONE_COLORS.precaution] as const;
+const levelColor = [
+  'match',
+  ['get', 'level'],
+  'lockdown',
+  ZONE_COLORS.lockdown,
+  'control',
+  ZONE_COLORS.control,
+  ZONE_COLORS.precaution,
+] as const;
 
 /** Fill, outline, selected outline and label layers of the zones source. */
 export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines: LayerSpecification[] } {
@@ -51,7 +63,10 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
         id: 'zone-fill',
         type: 'fill',
         source: ZONE_SOURCE,
-        paint: { 'fill-color': levelColor as never, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 16, 0.3] },
+        paint: {
+          'fill-color': levelColor as never,
+          'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 16, 0.3],
+        },
       },
     ],
     lines: [
@@ -60,7 +75,10 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
         type: 'line',
         source: ZONE_SOURCE,
         layout: { 'line-join': 'round' },
-        paint: { 'line-color': levelColor as never, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 16, 3] },
+        paint: {
+          'line-color': levelColor as never,
+          'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 16, 3],
+        },
       },
       {
         // Selection by feature state, not by filter: a filter change re-tiles the whole source.
@@ -79,7 +97,13 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
         type: 'symbol',
         source: ZONE_SOURCE,
         minzoom: 12.5,
-        layout: { 'text-field': labelText(locale), 'text-font': [MAP_FONT], 'text-size': 12, 'text-max-width': 8, 'text-padding': 6 },
+        layout: {
+          'text-field': labelText(locale),
+          'text-font': [MAP_FONT],
+          'text-size': 12,
+          'text-max-width': 8,
+          'text-padding': 6,
+        },
         paint: { 'text-color': '#3a1016', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 1.6 },
       },
     ],
@@ -93,7 +117,11 @@ export function countByLevel(zones: readonly Pick<MapZone, 'level'>[]): Record<Z
   return counts;
 }
 
-export const EMPTY_ZONES: GeoJSONSourceSpecification = { type: 'geojson', data: { type: 'FeatureCollection', features: [] }, promoteId: 'id' };
+export const EMPTY_ZONES: GeoJSONSourceSpecification = {
+  type: 'geojson',
+  data: { type: 'FeatureCollection', features: [] },
+  promoteId: 'id',
+};
 
 /**
  * The offline style with the zones in it from the start: the zones source comes first, so
@@ -103,7 +131,15 @@ export const EMPTY_ZONES: GeoJSONSourceSpecification = { type: 'geojson', data: 
 export function withZones(style: StyleSpecification, locale: Locale): StyleSpecification {
   const { fill, lines } = zoneLayers(locale);
   const layers = [...style.layers];
-  layers.splice(layers.findIndex((layer) => layer.id === ZONE_FILL_BEFORE_LAYER), 0, ...fill);
-  layers.splice(layers.findIndex((layer) => layer.id === ZONE_LINE_BEFORE_LAYER), 0, ...lines);
+  layers.splice(
+    layers.findIndex((layer) => layer.id === ZONE_FILL_BEFORE_LAYER),
+    0,
+    ...fill,
+  );
+  layers.splice(
+    layers.findIndex((layer) => layer.id === ZONE_LINE_BEFORE_LAYER),
+    0,
+    ...lines,
+  );
   return { ...style, sources: { [ZONE_SOURCE]: EMPTY_ZONES, ...style.sources }, layers };
 }

@@ -1,6 +1,7 @@
 import type { LineString, MultiPolygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { boundsOfPositions, OVERLAY_LAYERS, OVERLAY_SOURCE, overlayData } from '../../src/views/public/overlay-layers.ts';
+import { boundsOfPositions } from '../../src/map/map-focus.ts';
+import { OVERLAY_LAYERS, OVERLAY_SOURCE, overlayData } from '../../src/views/public/overlay-layers.ts';
 
 describe('public map overlay', () => {
   it('draws the walks and the searched compound as features its layers pick by role', () => {

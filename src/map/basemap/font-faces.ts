@@ -15,7 +15,10 @@ export function parseFontFaces(css: string): FontFaceEntry[] {
     const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
     const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
     if (!file || !range) continue;
-    entries.push({ file, unicodeRange: range.split(',').map((part) => part.trim().toUpperCase().replace(/^U\+/, 'U+')) });
+    entries.push({
+      file,
+      unicodeRange: range.split(',').map((part) => part.trim().toUpperCase().replace(/^U\+/, 'U+')),
+    });
   }
   return entries;
 }

@@ -1,4 +1,9 @@
-import type { ExpressionSpecification, FontFacesSpecification, LayerSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import type {
+  ExpressionSpecification,
+  FontFacesSpecification,
+  LayerSpecification,
+  StyleSpecification,
+} from '@maplibre/maplibre-gl-style-spec';
 import type { Locale } from '../../navigation/hash-state.ts';
 import type { BasemapLayer } from './basemap-data.ts';
 
@@ -13,7 +18,9 @@ export const LABEL_LAYER_IDS = ['water-label', 'road-label', 'compound-label', '
 
 /** The label text for a language: English where the data have it, else the official Chinese name. */
 export function labelText(locale: Locale): ExpressionSpecification {
-  return locale === 'en' ? ['coalesce', ['get', 'name_en'], ['get', 'name_zh'], ''] : ['coalesce', ['get', 'name_zh'], ''];
+  return locale === 'en'
+    ? ['coalesce', ['get', 'name_en'], ['get', 'name_zh'], '']
+    : ['coalesce', ['get', 'name_zh'], ''];
 }
 
 const ROAD_STYLE: Record<string, { color: string; casing: string; width: [number, number]; minzoom: number }> = {
@@ -30,8 +37,15 @@ function roadLayers(): LayerSpecification[] {
   const classes = Object.keys(ROAD_STYLE);
   // Drawn minor first so that motorways stay on top where classes meet.
   const ordered = [...classes].reverse();
-  const width = (w: [number, number], scale = 1): ExpressionSpecification =>
-    ['interpolate', ['exponential', 1.6], ['zoom'], 10, w[0] * scale, 17, w[1] * scale];
+  const width = (w: [number, number], scale = 1): ExpressionSpecification => [
+    'interpolate',
+    ['exponential', 1.6],
+    ['zoom'],
+    10,
+    w[0] * scale,
+    17,
+    w[1] * scale,
+  ];
   const casings: LayerSpecification[] = ordered.map((cls) => ({
     id: `road-${cls}-casing`,
     type: 'line',
@@ -80,7 +94,12 @@ export function buildOfflineStyle({ files, fontFaces, locale }: OfflineStyleOpti
     },
     layers: [
       { id: 'land', type: 'background', paint: { 'background-color': '#f2efe6' } },
-      { id: 'district-fill', type: 'fill', source: 'districts', paint: { 'fill-color': '#eeeadf', 'fill-opacity': 0.6 } },
+      {
+        id: 'district-fill',
+        type: 'fill',
+        source: 'districts',
+        paint: { 'fill-color': '#eeeadf', 'fill-opacity': 0.6 },
+      },
       { id: 'water', type: 'fill', source: 'water', paint: { 'fill-color': '#a8cbe4' } },
       {
         id: 'compound-fill',
@@ -95,7 +114,11 @@ export function buildOfflineStyle({ files, fontFaces, locale }: OfflineStyleOpti
         type: 'line',
         source: 'districts',
         layout: { 'line-join': 'round' },
-        paint: { 'line-color': '#7d6f9e', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1, 16, 2.5], 'line-dasharray': [3, 2] },
+        paint: {
+          'line-color': '#7d6f9e',
+          'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1, 16, 2.5],
+          'line-dasharray': [3, 2],
+        },
       },
       {
         id: 'water-label',
@@ -125,7 +148,13 @@ export function buildOfflineStyle({ files, fontFaces, locale }: OfflineStyleOpti
         type: 'symbol',
         source: 'compounds',
         minzoom: 14,
-        layout: { 'text-field': text, 'text-font': [MAP_FONT], 'text-size': 11, 'text-max-width': 7, 'text-padding': 4 },
+        layout: {
+          'text-field': text,
+          'text-font': [MAP_FONT],
+          'text-size': 11,
+          'text-max-width': 7,
+          'text-padding': 4,
+        },
         paint: { 'text-color': '#6b604c', ...halo },
       },
       {

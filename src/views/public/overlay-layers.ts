@@ -1,4 +1,4 @@
-import type { Feature, FeatureCollection, LineString, MultiPolygon, Position } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiPolygon } from 'geojson';
 import type { GeoJSONSourceSpecification, LayerSpecification } from '@maplibre/maplibre-gl-style-spec';
 
 /** What the public view draws on top of the zones: the searched compound and walks to testing sites. */
@@ -34,25 +34,4 @@ export function overlayData(compound: MultiPolygon | null, walks: readonly LineS
   const features: Feature[] = walks.map((geometry) => ({ type: 'Feature', properties: { role: 'walk' }, geometry }));
   if (compound) features.push({ type: 'Feature', properties: { role: 'compound' }, geometry: compound });
   return { type: 'FeatureCollection', features };
-}
-
-/** Where the camera should go after a user action: a box to frame (a new object each time). */
-export interface MapFocus {
-  bounds: [number, number, number, number];
-  maxZoom: number;
-}
-
-/** West, south, east, north of some positions. */
-export function boundsOfPositions(positions: readonly Position[]): [number, number, number, number] {
-  let west = Infinity;
-  let south = Infinity;
-  let east = -Infinity;
-  let north = -Infinity;
-  for (const [lng, lat] of positions) {
-    west = Math.min(west, lng);
-    east = Math.max(east, lng);
-    south = Math.min(south, lat);
-    north = Math.max(north, lat);
-  }
-  return [west, south, east, north];
 }
