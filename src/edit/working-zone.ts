@@ -1,0 +1,47 @@
+import type { MultiPolygon } from 'geojson';
+import type { ZoneRow, ZoneStatus } from '../domain/rows.ts';
+
+/** The fields a commander edits; everything else of a zone is the server's. */
+export const ZONE_EDIT_FIELDS = [
+  'name',
+  'name_en',
+  'level',
+  'status',
+  'geom',
+  'effective_from',
+  'review_days',
+  'notes',
+] as const;
+export type ZoneFields = Pick<ZoneRow, (typeof ZONE_EDIT_FIELDS)[number]> & { geom: MultiPolygon };
+
+/** What a saved zone was when the commander started editing it: the versions a save sends back. */
+export interface ZoneBase {
+  /** The zone's version (`zones.version`). */
+  version: number;
+  /** The zone's status on the server: a `draft` zone is saved in place, others through a draft. */
+  status: ZoneStatus;
+  /** The version of its pending draft (`zone_drafts.version`), null when there is none. */
+  draftVersion: number | null;
+}
+
+/**
+ * A zone as the commander's editing session holds it: its edited fields, and the server state it
+ * started from (`base`, null for a zone that exists only in this session).
+ */
+export interface WorkingZone {
+  id: string;
+  base: ZoneBase | null;
+  fields: ZoneFields;
+}
+
+/** The ids of zones that exist only in the editing session start with this. */
+export const NEW_ZONE_PREFIX = 'new-';
+
+export const isNewZone = (zone: Pick<WorkingZone, 'base'>) => zone.base === null;
+
+/** Whether two sets of fields are the same (geometry compared by its coordinates). */
+export function sameFields(a: ZoneFields, b: ZoneFields): boolean {
+  return ZONE_EDIT_FIELDS.every((key) =>
+    key === 'geom' ? JSON.stringify(a.geom) === JSON.stringify(b.geom) : a[key] === b[key],
+  );
+}
