@@ -42,7 +42,8 @@ export interface ResyncPlan {
 }
 
 /**
- * Compares the rows held with the server's current `id, version` list. Used after a
+ * Compares the rows held with the server's current `id, version` list (just `id` for a table
+ * without versions). Used after a
  * (re)subscription, so that changes missed while disconnected are caught up without
  * downloading every geometry again.
  */
@@ -52,8 +53,8 @@ export function planResync(held: readonly Versioned[], current: readonly Version
   const fetch = current
     .filter((row) => {
       if (!heldVersions.has(row.id)) return true;
-      const version = heldVersions.get(row.id);
-      return version == null || row.version == null || version !== row.version;
+      // A table without versions (compounds) is kept current by its change events: nothing to compare.
+      return (heldVersions.get(row.id) ?? null) !== (row.version ?? null);
     })
     .map((row) => row.id);
   const remove = held.filter((row) => !currentIds.has(row.id)).map((row) => row.id);

@@ -44,3 +44,17 @@ export function formatDistrictTime(locale: Locale, date: Date): string {
     hourCycle: 'h23',
   }).format(date);
 }
+
+/** An instant as the value of a `datetime-local` input on the district's clock ("2022-04-04T08:00"), or ''. */
+export function toDistrictInput(iso: string | null): string {
+  if (!iso) return '';
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? '' : new Date(time + OFFSET_MS).toISOString().slice(0, 16);
+}
+
+/** A `datetime-local` value read on the district's clock, as an ISO instant; null when empty or invalid. */
+export function fromDistrictInput(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
+  const time = Date.parse(`${value}:00Z`) - OFFSET_MS;
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
+}

@@ -5,7 +5,7 @@
  * callers may select (their column grants): use them in the public app's selects, since
  * `select=*` is refused for the anon role on tables with column grants.
  */
-import type { LineString, MultiPolygon, Point } from 'geojson';
+import type { Feature, LineString, MultiPolygon, Point, Polygon } from 'geojson';
 
 export const ZONE_LEVELS = ['lockdown', 'control', 'precaution'] as const;
 export type ZoneLevel = (typeof ZONE_LEVELS)[number];
@@ -108,6 +108,35 @@ export interface ZoneRevisionRow {
   changed_by_email: string | null;
   changed_at: string;
 }
+
+/**
+ * The pending edit of a published (active) or lifted zone: the whole proposed zone, one per zone,
+ * commanders only. `save_zone_draft` writes it, `publish_zones` writes it onto the zone and
+ * deletes it, `discard_zone_draft` deletes it.
+ */
+export interface ZoneDraftRow {
+  zone_id: string;
+  /** The zone version the edit started from; publishing needs the zone still at it. */
+  base_version: number;
+  name: string;
+  name_en: string | null;
+  level: ZoneLevel;
+  /** A draft keeps the zone public or lifts it. */
+  status: ZoneDraftStatus;
+  geom: MultiPolygon;
+  effective_from: string | null;
+  review_days: number | null;
+  notes: string | null;
+  /** The draft's own version, bumped by the database on every change; send it back to save. */
+  version: number;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+  updated_by_email: string | null;
+}
+
+export const ZONE_DRAFT_STATUSES = ['active', 'lifted'] as const satisfies readonly ZoneStatus[];
+export type ZoneDraftStatus = (typeof ZONE_DRAFT_STATUSES)[number];
 
 export interface SiteRow {
   id: string;
@@ -269,3 +298,52 @@ export type ZonePatch = Partial<
 
 /** SQLSTATEs the RPC functions raise (PostgREST answers PTnnn with HTTP nnn). */
 export const RPC_ERRORS = { invalidInput: 'PT400', notFound: 'PT404', versionConflict: 'PT409' } as const;
+
+/** GeoJSON geometry the zone RPCs accept: a Polygon or MultiPolygon (stored as MultiPolygon), or a Feature of one. */
+export type ZoneGeometryInput = MultiPolygon | Polygon | Feature<MultiPolygon | Polygon>;
+
+/** `fields` of `create_zone(fields)`: the zone is created with status 'draft'. */
+export interface CreateZoneFields {
+  /** Optional; a new UUID when absent. The id of a deleted zone continues its history. */
+  id?: string;
+  name: string;
+  name_en?: string | null;
+  level: ZoneLevel;
+  geom: ZoneGeometryInput;
+  effective_from?: string | null;
+  review_days?: number | null;
+  notes?: string | null;
+}
+
+/**
+ * `fields` of `save_zone_draft(zone_id, base_version, draft_version, fields)`: any of these; the
+ * missing ones come from the zone (new draft) or the draft (existing one); null clears an optional one.
+ */
+export type ZoneDraftFields = Partial<
+  Pick<ZoneDraftRow, 'name' | 'name_en' | 'level' | 'status' | 'effective_from' | 'review_days' | 'notes'> & {
+    geom: ZoneGeometryInput;
+  }
+>;
+
+/** One item of `publish_zones(items)`. */
+export interface PublishZoneItem {
+  id: string;
+  /** The zone version the commander reviewed. */
+  expected_version: number;
+  /** The draft version the commander reviewed (zones with a draft); checked when given. */
+  draft_version?: number | null;
+}
+
+/**
+ * `details` of a PT409, as JSON: `current_version` is the zone's version (conflict 'zone' or
+ * 'stale_draft') or the draft's (conflict 'draft'; null when the draft is gone).
+ */
+export interface VersionConflictDetails {
+  current_version: number | null;
+  conflict: 'zone' | 'draft' | 'stale_draft';
+  zone_id: string;
+  /** stale_draft: the version the draft started from. */
+  base_version?: number;
+  /** publish_zones, conflict 'draft': the draft's current version. */
+  draft_version?: number;
+}

@@ -1,5 +1,5 @@
 import type { MultiPolygon } from 'geojson';
-import type { ZoneRow, ZoneStatus } from '../domain/rows.ts';
+import type { ZoneDraftRow, ZoneRow, ZoneStatus } from '../domain/rows.ts';
 
 /** The fields a commander edits; everything else of a zone is the server's. */
 export const ZONE_EDIT_FIELDS = [
@@ -44,4 +44,23 @@ export function sameFields(a: ZoneFields, b: ZoneFields): boolean {
   return ZONE_EDIT_FIELDS.every((key) =>
     key === 'geom' ? JSON.stringify(a.geom) === JSON.stringify(b.geom) : a[key] === b[key],
   );
+}
+
+/** A saved zone as the commander sees it: its pending draft applied, with the versions to save against. */
+export function workingFromSaved(row: ZoneRow, draft: ZoneDraftRow | null | undefined): WorkingZone {
+  const source = draft ?? row;
+  return {
+    id: row.id,
+    base: { version: row.version, status: row.status, draftVersion: draft?.version ?? null },
+    fields: {
+      name: source.name,
+      name_en: source.name_en,
+      level: source.level,
+      status: source.status,
+      geom: source.geom,
+      effective_from: source.effective_from,
+      review_days: source.review_days,
+      notes: source.notes,
+    },
+  };
 }

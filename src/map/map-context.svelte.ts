@@ -19,7 +19,10 @@ export class MapContext {
   /** The deck.gl overlay, loaded on its own after the map starts (deck.gl is a large chunk). */
   deck = $state.raw<DeckOverlay | null>(null);
   /** Style layers whose features a click selects (their features carry an `id` property). */
+  // Registries read on demand (a click, an overlay update), never rendered: not reactive on purpose.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly clickable = new Set<string>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #deckLayers = new Map<string, Layer[]>();
   readonly #order: string[] = [];
 

@@ -22,6 +22,8 @@ export interface MapZone {
   name_en?: string | null;
   level: ZoneLevel;
   geom: MultiPolygon | Polygon;
+  /** Not what the public sees (a draft, or unsaved or unpublished changes): drawn dashed, fainter. */
+  draft?: boolean;
 }
 
 export const ZONE_SOURCE = 'zones';
@@ -39,11 +41,19 @@ export function zonesToGeoJSON(zones: readonly MapZone[]): FeatureCollection {
       .map((zone) => ({
         type: 'Feature',
         id: zone.id,
-        properties: { id: zone.id, level: zone.level, name_zh: zone.name, name_en: zone.name_en ?? null },
+        properties: {
+          id: zone.id,
+          level: zone.level,
+          name_zh: zone.name,
+          name_en: zone.name_en ?? null,
+          ...(zone.draft ? { draft: true } : {}),
+        },
         geometry: zone.geom,
       })),
   };
 }
+
+const isDraft = ['boolean', ['get', 'draft'], false] as const;
 
 const levelColor = [
   'match',
@@ -65,7 +75,15 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
         source: ZONE_SOURCE,
         paint: {
           'fill-color': levelColor as never,
-          'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 16, 0.3],
+          'fill-opacity': [
+            'interpolate',
+            ['linear'],
+            ['zoom'],
+            10,
+            ['case', isDraft, 0.2, 0.5],
+            16,
+            ['case', isDraft, 0.12, 0.3],
+          ] as never,
         },
       },
     ],
@@ -74,11 +92,20 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
         id: 'zone-line',
         type: 'line',
         source: ZONE_SOURCE,
+        filter: ['!', isDraft] as never,
         layout: { 'line-join': 'round' },
         paint: {
           'line-color': levelColor as never,
           'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 16, 3],
         },
+      },
+      {
+        // Staff maps only: what the public does not see yet is dashed.
+        id: 'zone-draft-line',
+        type: 'line',
+        source: ZONE_SOURCE,
+        filter: isDraft as never,
+        paint: { 'line-color': levelColor as never, 'line-width': 2.5, 'line-dasharray': [2, 1.5] },
       },
       {
         // Selection by feature state, not by filter: a filter change re-tiles the whole source.

@@ -1,5 +1,5 @@
-import type { FeatureCollection, LineString, Position } from 'geojson';
-import { basemapFiles } from 'virtual:basemap';
+import type { LineString, Position } from 'geojson';
+import { fetchBasemapRoads } from './basemap-roads.ts';
 import type { NearestSite, PublicSiteRow } from '../domain/rows.ts';
 import type { RoadFeature } from '../routing/road-graph.ts';
 import type { RoutingClient } from '../routing/routing-client.ts';
@@ -32,14 +32,7 @@ let routing: Promise<RoutingClient> | null = null;
  */
 function routingClient(): Promise<RoutingClient> {
   routing ??= (async () => {
-    const url = new URL(import.meta.env.BASE_URL + basemapFiles.roads, window.location.href);
-    const [{ spawnRoutingWorker }, roads] = await Promise.all([
-      import('../routing/spawn-routing-worker.ts'),
-      fetch(url).then((response) => {
-        if (!response.ok) throw new Error(`roads: HTTP ${response.status}`);
-        return response.json() as Promise<FeatureCollection<LineString, { class: string }>>;
-      }),
-    ]);
+    const [{ spawnRoutingWorker }, roads] = await Promise.all([import('../routing/spawn-routing-worker.ts'), fetchBasemapRoads()]);
     // The basemap keeps no road ids; the graph only needs them to be distinct.
     const features: RoadFeature[] = roads.features.map((feature, index) => ({
       ...feature,

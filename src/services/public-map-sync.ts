@@ -25,7 +25,7 @@ export function startPublicMapSync({ zones, sites, staff, status }: PublicMapSyn
     void initial.then(() => Promise.all([zones.resync(signal), sites.resync(signal)]));
   };
   const unsubscribe = staff
-    ? subscribeStaffFeed({
+    ? subscribeStaffFeed(['zones', 'sites'], {
         changed(table, id, op) {
           const collection = table === 'zones' ? zones : sites;
           if (op === 'remove') collection.apply({ op: 'remove', id });

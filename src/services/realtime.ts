@@ -19,9 +19,13 @@ export interface PublicFeedHandlers<Z, S> {
   status(status: FeedStatus): void;
 }
 
+/** Tables of the staff feed, with the column that identifies a row (the id the app keys it by). */
+export const STAFF_FEED_KEYS = { zones: 'id', sites: 'id', zone_drafts: 'zone_id', compounds: 'id' } as const;
+export type StaffTable = keyof typeof STAFF_FEED_KEYS;
+
 export interface StaffFeedHandlers {
   /** A row of the table changed; its current state must be read (staff get every change). */
-  changed(table: 'zones' | 'sites', id: string, op: 'upsert' | 'remove'): void;
+  changed(table: StaffTable, id: string, op: 'upsert' | 'remove'): void;
   subscribed(): void;
   status(status: FeedStatus): void;
 }
@@ -59,16 +63,16 @@ export function subscribePublicFeed<Z, S>(handlers: PublicFeedHandlers<Z, S>): (
 }
 
 /**
- * Signed-in staff: `postgres_changes` on zones and sites, checked against RLS per subscriber.
+ * Signed-in staff: `postgres_changes` on the tables, checked against RLS per subscriber.
  * The change only names the row: its geometry arrives in the database's own encoding on
  * hosted Supabase, so the caller re-reads the row through REST.
  */
-export function subscribeStaffFeed(handlers: StaffFeedHandlers): () => void {
-  const channel = supabase().channel('staff-map');
-  for (const table of ['zones', 'sites'] as const) {
+export function subscribeStaffFeed(tables: readonly StaffTable[], handlers: StaffFeedHandlers): () => void {
+  const channel = supabase().channel(`staff-${tables.join('-')}`);
+  for (const table of tables) {
     channel.on('postgres_changes', { event: '*', schema: 'public', table }, (payload) => {
       const deleted = payload.eventType === 'DELETE';
-      const id = (deleted ? payload.old : payload.new)?.id;
+      const id = (deleted ? payload.old : payload.new)?.[STAFF_FEED_KEYS[table]];
       if (typeof id === 'string') handlers.changed(table, id, deleted ? 'remove' : 'upsert');
     });
   }

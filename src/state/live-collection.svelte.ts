@@ -1,5 +1,5 @@
 import { applyChange, planResync, type Change, type Versioned } from '../domain/change.ts';
-import type { PublicRepo } from '../services/public-repo.ts';
+import type { LiveRepo } from '../services/live-repo.ts';
 
 /**
  * One live collection of rows (zones, sites): filled by a read, kept current by changes, and
@@ -11,7 +11,7 @@ export class LiveCollection<T extends Versioned> {
   loaded = $state(false);
   error = $state<string | null>(null);
 
-  constructor(private readonly repo: PublicRepo<T>) {}
+  constructor(private readonly repo: LiveRepo<T>) {}
 
   async load(signal?: AbortSignal): Promise<void> {
     try {

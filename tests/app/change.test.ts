@@ -64,10 +64,22 @@ describe('planResync', () => {
   });
 
   it('plans nothing when versions match', () => {
-    expect(planResync(rows(), [{ id: 'zone-001', version: 1 }, { id: 'zone-002', version: 3 }])).toEqual({ remove: [], fetch: [] });
+    expect(
+      planResync(rows(), [
+        { id: 'zone-001', version: 1 },
+        { id: 'zone-002', version: 3 },
+      ]),
+    ).toEqual({ remove: [], fetch: [] });
+  });
+});
+
+describe('planResync without versions', () => {
+  it('fetches new ids and removes gone ones, and leaves rows of a table without versions alone', () => {
+    const plan = planResync([{ id: 'a' }, { id: 'b' }], [{ id: 'b' }, { id: 'c' }]);
+    expect(plan).toEqual({ remove: ['a'], fetch: ['c'] });
   });
 
-  it('refetches rows whose version is unknown', () => {
-    expect(planResync([{ id: 'a' }], [{ id: 'a' }])).toEqual({ remove: [], fetch: ['a'] });
+  it('fetches a row whose version appeared or vanished', () => {
+    expect(planResync([{ id: 'a' }], [{ id: 'a', version: 2 }]).fetch).toEqual(['a']);
   });
 });

@@ -19,6 +19,7 @@ export const APP_TABLES = [
   'roads',
   'zones',
   'zone_revisions',
+  'zone_drafts',
   'sites',
   'deliveries',
   'delivery_stops',
@@ -31,6 +32,8 @@ const PUBLIC_READS: Record<AppTable, Visibility> = {
   roads: 'all',
   zones: { where: `status = 'active'` },
   zone_revisions: { where: `"row" ->> 'status' in ('active', 'lifted')` },
+  // what may be sealed next: no grant to the public at all
+  zone_drafts: 'refused',
   sites: { where: `kind in ('testing_site', 'mobile_testing', 'checkpoint')` },
   deliveries: 'refused',
   delivery_stops: 'refused',
@@ -42,15 +45,20 @@ const WRITERS: Record<AppTable, Actor[]> = {
   roads: ['service_role'],
   zones: ['commander', 'service_role'],
   zone_revisions: ['service_role'],
+  zone_drafts: ['commander', 'service_role'],
   sites: ['commander', 'service_role'],
   deliveries: ['dispatcher', 'service_role'],
   delivery_stops: ['dispatcher', 'service_role'],
 };
 
+/** Tables staff read only as commanders: dispatchers see no row of them. */
+const COMMANDER_ONLY: readonly AppTable[] = ['zone_drafts'];
+
 function readOf(table: AppTable, actor: Actor): Visibility {
   if (actor === 'anon') return PUBLIC_READS[table];
   // a signed-in account without a staff role sees nothing (column grants cannot follow claims)
   if (actor === 'authenticated') return 'none';
+  if (actor === 'dispatcher' && COMMANDER_ONLY.includes(table)) return 'none';
   return 'all';
 }
 

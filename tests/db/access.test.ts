@@ -20,6 +20,7 @@ import {
   type DistrictRow,
   type RoadRow,
   type SiteRow,
+  type ZoneDraftRow,
   type ZoneRevisionRow,
   type ZoneRow,
 } from '../../src/domain/rows.ts';
@@ -34,6 +35,8 @@ beforeAll(async () => {
   await t.db.exec(`
     insert into public.deliveries (id, depot_id, truck) values ('del-1', 'dp-01', '苏F·12345');
     insert into public.delivery_stops (id, delivery_id, seq, compound_id) values ('stop-1', 'del-1', 1, 'cmp-0001');
+    insert into public.zone_drafts (zone_id, base_version, name, level, status, geom)
+      select id, version, name, 'precaution', 'active', geom from public.zones where id = 'zone-0004';
   `);
 });
 afterAll(() => t?.close());
@@ -53,6 +56,11 @@ const ROW_COLUMNS: Record<AppTable, string[]> = {
   zone_revisions: all<keyof ZoneRevisionRow>({
     id: true, zone_id: true, version: true, op: true, change_kind: true, changed_fields: true, row: true,
     public_row: true, changed_by: true, changed_by_email: true, changed_at: true,
+  }),
+  zone_drafts: all<keyof ZoneDraftRow>({
+    zone_id: true, base_version: true, name: true, name_en: true, level: true, status: true, geom: true,
+    effective_from: true, review_days: true, notes: true, version: true, created_at: true, updated_at: true,
+    updated_by: true, updated_by_email: true,
   }),
   sites: all<keyof SiteRow>({
     id: true, kind: true, name: true, name_en: true, district: true, geom: true, status: true,
@@ -254,6 +262,13 @@ const STATEMENTS: Record<AppTable, TableStatements> = {
     insert: `insert into zone_revisions (zone_id, version, op, change_kind, "row") values ('new', 1, 'INSERT', 'created', '{"status":"active"}')`,
     update: `update zone_revisions set change_kind = 'updated' where zone_id = 'spare'`,
     delete: `delete from zone_revisions where zone_id = 'spare'`,
+  },
+  zone_drafts: {
+    // drafts of the two published zones of the seed (zone-0004 has one from beforeAll)
+    spare: `insert into zone_drafts (zone_id, base_version, name, level, status, geom) values ('zone-0001', 1, 'spare', 'control', 'active', '${square}')`,
+    insert: `insert into zone_drafts (zone_id, base_version, name, level, status, geom) values ('zone-0002', 1, 'new', 'control', 'active', '${square}')`,
+    update: `update zone_drafts set level = 'lockdown' where zone_id = 'zone-0001'`,
+    delete: `delete from zone_drafts where zone_id = 'zone-0001'`,
   },
   sites: {
     spare: `insert into sites (id, kind, name, geom) values ('spare', 'testing_site', 'spare', 'SRID=4326;POINT(121.01 31.96)')`,

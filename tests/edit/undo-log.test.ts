@@ -24,7 +24,7 @@ const square = (x: number, size = 0.01): MultiPolygon => ({
   ],
 });
 
-const saved: WorkingZone = Object.freeze({
+const saved: WorkingZone = Object.freeze<WorkingZone>({
   id: 'zone-1',
   base: { version: 3, status: 'active', draftVersion: null },
   fields: {

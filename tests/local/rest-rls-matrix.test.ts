@@ -36,6 +36,19 @@ beforeAll(async () => {
     `insert into delivery_stops (id, delivery_id, seq, compound_id) values ('rls-stop', $1, 1, $2)`,
     [refs.delivery, refs.compound],
   );
+  // zone_drafts rows belong to published zones: one per matrix cell, and one draft to read
+  const draftZones = [
+    ...ACTORS.map((actor) => OPERATIONS.map((op) => `rls-zone_drafts-${actor}-${op}`)).flat(),
+    'rls-draft-seen',
+  ];
+  await stack.ctx.db.query(
+    `insert into zones (id, name, level, status, geom) select id, id, 'control', 'lifted', $2 from unnest($1::text[]) id`,
+    [draftZones, JSON.stringify(square)],
+  );
+  await stack.ctx.db.query(
+    `insert into zone_drafts (zone_id, base_version, name, level, status, geom) values ('rls-draft-seen', 1, 'seen', 'control', 'active', $1)`,
+    [JSON.stringify(square)],
+  );
 });
 
 afterAll(async () => {
@@ -92,6 +105,11 @@ const WRITES: Record<AppTable, TableWrites> = {
     row: (zone_id) => ({ zone_id, version: 1, op: 'INSERT', change_kind: 'created', row: { status: 'active' } }),
     patch: { change_kind: 'updated' },
   },
+  zone_drafts: {
+    key: 'zone_id',
+    row: (zone_id) => ({ zone_id, base_version: 1, name: zone_id, level: 'control', status: 'active', geom: square }),
+    patch: { level: 'lockdown' },
+  },
   sites: { key: 'id', row: (id) => ({ id, kind: 'testing_site', name: id, geom: point }), patch: { queue_length: 5 } },
   deliveries: {
     key: 'id',
@@ -132,8 +150,8 @@ describe('RLS matrix over REST: read', () => {
   it.each(cells.map((c) => [`${c.table}: ${c.actor} reads ${describeRead(c.read)}`, c] as const))(
     '%s',
     async (_, { table, actor, read }) => {
-      // anon holds column grants on some tables: name a column granted to it, not *
-      const columns = actor === 'anon' ? 'id' : '*';
+      // anon holds column grants on some tables: name a column granted to it (the row key), not *
+      const columns = actor === 'anon' ? WRITES[table].key : '*';
       const head = await clients[actor].from(table).select(columns, { count: 'exact', head: true });
       if (read === 'refused') {
         expect(head.status).toBe(refusedStatus(actor));

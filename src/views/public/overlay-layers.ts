@@ -4,7 +4,10 @@ import type { GeoJSONSourceSpecification, LayerSpecification } from '@maplibre/m
 /** What the public view draws on top of the zones: the searched compound and walks to testing sites. */
 export const OVERLAY_SOURCE = 'public-overlay';
 
-export const OVERLAY_SOURCE_SPEC: GeoJSONSourceSpecification = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } };
+export const OVERLAY_SOURCE_SPEC: GeoJSONSourceSpecification = {
+  type: 'geojson',
+  data: { type: 'FeatureCollection', features: [] },
+};
 
 function walkLine(id: string, color: string, width: number): LayerSpecification {
   return {

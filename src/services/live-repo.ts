@@ -1,0 +1,67 @@
+import type { Versioned } from '../domain/change.ts';
+import { supabase } from './supabase.ts';
+
+/** PostgREST answers at most this many rows per request on a default Supabase project. */
+const PAGE_SIZE = 1000;
+
+/** The rows of one table a live collection shows, read through supabase-js (RLS applies). */
+export interface LiveRepo<T extends Versioned> {
+  /** Every row the viewer may see, paged so that large cities load completely. */
+  list(signal?: AbortSignal): Promise<T[]>;
+  /** `id, version` of every row: the cheap half of a resync. */
+  versions(signal?: AbortSignal): Promise<Versioned[]>;
+  /** Full rows by id; ids the viewer may not (or no longer) see are absent from the result. */
+  byIds(ids: readonly string[], signal?: AbortSignal): Promise<T[]>;
+}
+
+interface RepoSpec {
+  table: string;
+  /** The columns to read; `['*']` for every column the role may read (staff). */
+  columns: readonly string[];
+  /** The filter that makes a row part of the collection (on top of RLS), if any. */
+  filter?: { column: string; values: readonly string[] };
+  /** The table's key column when it is not `id`: rows get it as `id` too (an alias in the select). */
+  key?: string;
+  /** False for a table without a `version` column (compounds, districts): a resync then compares ids only. */
+  versioned?: boolean;
+}
+
+/** Ids per `in.(…)` filter, to keep request URLs short. */
+const IDS_PER_REQUEST = 150;
+
+export function createLiveRepo<T extends Versioned>(spec: RepoSpec): LiveRepo<T> {
+  const key = spec.key ?? 'id';
+  const id = key === 'id' ? 'id' : `id:${key}`;
+  const columns = (key === 'id' ? spec.columns : [id, ...spec.columns]).join(',');
+  const select = (list: string, signal?: AbortSignal) => {
+    const all = supabase().from(spec.table).select(list);
+    const query = spec.filter ? all.in(spec.filter.column, [...spec.filter.values]) : all;
+    return signal ? query.abortSignal(signal) : query;
+  };
+
+  async function paged<R>(list: string, signal?: AbortSignal): Promise<R[]> {
+    const rows: R[] = [];
+    for (let from = 0; ; from += PAGE_SIZE) {
+      const { data, error } = await select(list, signal)
+        .order(key)
+        .range(from, from + PAGE_SIZE - 1);
+      if (error) throw new Error(`${spec.table}: ${error.message}`);
+      rows.push(...(data as unknown as R[]));
+      if (data.length < PAGE_SIZE) return rows;
+    }
+  }
+
+  return {
+    list: (signal) => paged<T>(columns, signal),
+    versions: (signal) => paged<Versioned>(spec.versioned === false ? id : `${id},version`, signal),
+    async byIds(ids, signal) {
+      const rows: T[] = [];
+      for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
+        const { data, error } = await select(columns, signal).in(key, ids.slice(i, i + IDS_PER_REQUEST));
+        if (error) throw new Error(`${spec.table}: ${error.message}`);
+        rows.push(...(data as unknown as T[]));
+      }
+      return rows;
+    },
+  };
+}
