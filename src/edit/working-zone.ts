@@ -22,6 +22,8 @@ export interface ZoneBase {
   status: ZoneStatus;
   /** The version of its pending draft (`zone_drafts.version`), null when there is none. */
   draftVersion: number | null;
+  /** The fields as they were then: what tells the commander's own changes from the rest. */
+  fields: ZoneFields;
 }
 
 /**
@@ -39,28 +41,36 @@ export const NEW_ZONE_PREFIX = 'new-';
 
 export const isNewZone = (zone: Pick<WorkingZone, 'base'>) => zone.base === null;
 
-/** Whether two sets of fields are the same (geometry compared by its coordinates). */
-export function sameFields(a: ZoneFields, b: ZoneFields): boolean {
-  return ZONE_EDIT_FIELDS.every((key) =>
-    key === 'geom' ? JSON.stringify(a.geom) === JSON.stringify(b.geom) : a[key] === b[key],
-  );
+/** Whether a field differs between two sets of fields (geometry compared by its coordinates). */
+function differs(key: (typeof ZONE_EDIT_FIELDS)[number], a: ZoneFields, b: ZoneFields): boolean {
+  return key === 'geom' ? JSON.stringify(a.geom) !== JSON.stringify(b.geom) : a[key] !== b[key];
 }
 
 /** A saved zone as the commander sees it: its pending draft applied, with the versions to save against. */
 export function workingFromSaved(row: ZoneRow, draft: ZoneDraftRow | null | undefined): WorkingZone {
   const source = draft ?? row;
-  return {
-    id: row.id,
-    base: { version: row.version, status: row.status, draftVersion: draft?.version ?? null },
-    fields: {
-      name: source.name,
-      name_en: source.name_en,
-      level: source.level,
-      status: source.status,
-      geom: source.geom,
-      effective_from: source.effective_from,
-      review_days: source.review_days,
-      notes: source.notes,
-    },
+  const fields: ZoneFields = {
+    name: source.name,
+    name_en: source.name_en,
+    level: source.level,
+    status: source.status,
+    geom: source.geom,
+    effective_from: source.effective_from,
+    review_days: source.review_days,
+    notes: source.notes,
   };
+  return { id: row.id, base: { version: row.version, status: row.status, draftVersion: draft?.version ?? null, fields }, fields };
+}
+
+/**
+ * My edit of a zone replayed on top of someone else's newer version: the fields I changed from
+ * where I started take my values, the others keep theirs; the versions become theirs, so the
+ * next save is checked against what they saved.
+ */
+export function rebase(mine: WorkingZone, theirs: WorkingZone): WorkingZone {
+  const origin = mine.base?.fields;
+  if (!origin) return { ...mine, base: theirs.base };
+  const fields = { ...theirs.fields };
+  for (const key of ZONE_EDIT_FIELDS) if (differs(key, mine.fields, origin)) (fields as Record<string, unknown>)[key] = mine.fields[key];
+  return { id: mine.id, base: theirs.base, fields };
 }

@@ -1,7 +1,7 @@
 import { area, bbox, difference, feature, featureCollection, intersect } from '@turf/turf';
 import type { BBox, MultiPolygon, Polygon } from 'geojson';
 import type { ZoneLevel } from '../domain/rows.ts';
-import { asMultiPolygon } from './zone-geometry.ts';
+import { asMultiPolygon, filledOutline } from './zone-geometry.ts';
 
 export interface LeveledZone {
   id: string;
@@ -48,7 +48,8 @@ export function nestingWarnings(zone: LeveledZone, others: LeveledZone[]): Nesti
   try {
     const enclosing = ENCLOSING[zone.level];
     if (enclosing) {
-      const around = near.filter((o) => o.level === enclosing).map((o) => feature(o.geom));
+      // Inside means within the outline: a lockdown zone sits in the hole of the ring around it.
+      const around = near.filter((o) => o.level === enclosing).map((o) => feature(filledOutline(o.geom)));
       const outside =
         around.length === 0 ? feature(zone.geom) : difference(featureCollection([feature(zone.geom), ...around]));
       const areaM2 = outside ? area(outside) : 0;

@@ -1,7 +1,7 @@
-import { booleanPointInPolygon, buffer, difference, feature, featureCollection } from '@turf/turf';
-import type { MultiPolygon, Polygon, Position } from 'geojson';
+import { buffer, difference, feature, featureCollection } from '@turf/turf';
+import type { MultiPolygon, Polygon } from 'geojson';
 import { validatePolygon } from './validate-polygon.ts';
-import { asMultiPolygon, polygonsOf } from './zone-geometry.ts';
+import { asMultiPolygon, filledOutline } from './zone-geometry.ts';
 
 export type RingFailure = 'distance_out_of_range' | 'invalid_zone' | 'clip_failed' | 'invalid_result';
 
@@ -20,15 +20,7 @@ export const MAX_RING_METRES = 5000;
 export function ringAround(inner: Polygon | MultiPolygon, metres: number, steps = 8): RingResult {
   if (!(metres > 0 && metres <= MAX_RING_METRES)) return { ok: false, reason: 'distance_out_of_range' };
   if (!validatePolygon(inner).valid) return { ok: false, reason: 'invalid_zone' };
-  // Shells only; a part on an island in another part's hole is inside that shell already (a
-  // part merely touching another may start at the touching point, hence strictly inside).
-  const shells = polygonsOf(inner).map((rings) => rings[0]);
-  const inside = (p: Position, shell: Position[]) =>
-    booleanPointInPolygon(p, { type: 'Polygon', coordinates: [shell] }, { ignoreBoundary: true });
-  const outline: MultiPolygon = {
-    type: 'MultiPolygon',
-    coordinates: shells.filter((s) => !shells.some((t) => t !== s && inside(s[0], t))).map((s) => [s]),
-  };
+  const outline = filledOutline(inner);
   let ring;
   try {
     const around = buffer(outline, metres, { units: 'meters', steps });

@@ -15,7 +15,7 @@ import { stepDown } from '../edit/operations/step-down.ts';
 import { zoneFromCompounds } from '../edit/operations/zone-from-compounds.ts';
 import { publishSummary, type PublicZoneState, type PublishSummary } from '../edit/publish-summary.ts';
 import { EMPTY_HISTORY, redo, transact, undo, type EditHistory } from '../edit/undo-log.ts';
-import { NEW_ZONE_PREFIX, workingFromSaved, type ZoneFields, type WorkingZone } from '../edit/working-zone.ts';
+import { NEW_ZONE_PREFIX, rebase, workingFromSaved, type ZoneFields, type WorkingZone } from '../edit/working-zone.ts';
 import { buildImpactIndex, type ImpactIndex } from '../geo/impact-index.ts';
 import { impactDiff, type ImpactDiff } from '../geo/impact-diff.ts';
 import { checkZoneShape, type Issue as ShapeIssue } from '../geo/zone-shape-checks.ts';
@@ -163,6 +163,8 @@ class ZoneEditor {
     this.tool = tool;
     this.purpose = purpose;
     this.problem = null;
+    this.liveGeometry = null;
+    this.liveRadius = null;
   }
 
   /** Escape: stops the current drawing, nothing is kept. */
@@ -414,7 +416,7 @@ class ZoneEditor {
     if (!theirs) return;
     this.apply(() => ({
       ok: true,
-      moment: { note: 'reapply', remove: [], put: [{ ...conflict.mine, base: theirs.base }] },
+      moment: { note: 'reapply', remove: [], put: [rebase(conflict.mine, theirs)] },
     }));
     this.openId = id;
   }

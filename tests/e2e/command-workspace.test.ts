@@ -8,12 +8,15 @@ import { pointOnSurface } from '../../src/geo/point-on-surface.ts';
 import { describe, expect, it } from 'vitest';
 import { ZONE_LEVELS, type ZoneLevel } from '../../src/domain/rows.ts';
 import { COMMANDER, DEMO_PASSWORD } from '../helpers/stack.ts';
+import { createUser } from '../helpers/users.ts';
 import { DESKTOP, useAppSuite } from './helpers/app-suite.ts';
 import { screenshot } from './helpers/browser.ts';
 import { toPagePoint } from './helpers/map-math.ts';
 
 // Two browsers: a commander and a resident (the second keeps no session), or two commanders.
 const suite = useAppSuite({ browsers: 2 });
+const SECOND = 'second-commander@demo.local';
+const SECOND_PASSWORD = 'second-commander-pw';
 
 interface Compound {
   id: string;
@@ -45,11 +48,19 @@ function bbox(geom: MultiPolygon): [number, number, number, number] {
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
-/** The command view with the camera at `center`, `zoom`, in `lang`. */
-async function commandView(center: Position, zoom: number, lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<Page> {
-  const page = await suite.signIn(COMMANDER, DEMO_PASSWORD, DESKTOP);
+/** The command view with the camera at `center`, `zoom`, in `lang`, with zone `open` open. */
+async function commandView(
+  center: Position,
+  zoom: number,
+  lang: 'zh-CN' | 'en' = 'zh-CN',
+  open?: string,
+  browser = suite.browsers[0],
+  email = COMMANDER,
+  password = DEMO_PASSWORD,
+): Promise<Page> {
+  const page = await suite.signIn(email, password, DESKTOP, browser);
   await page.getByTestId('view-commander').waitFor();
-  const hash = `#/command?map=${zoom}/${center[1]}/${center[0]}${lang === 'en' ? '&lang=en' : ''}`;
+  const hash = `#/command?map=${zoom}/${center[1]}/${center[0]}${open ? `&sel=zone:${open}` : ''}${lang === 'en' ? '&lang=en' : ''}`;
   await page.goto(`${suite.stack.url}/${hash}`);
   // The camera of a link is read when the map starts: load the page at it (the session is kept).
   await page.reload();
@@ -103,6 +114,34 @@ async function publicZoneNamed(name: string): Promise<{ id: string; level: ZoneL
   return (data as { id: string; level: ZoneLevel }[])[0] ?? null;
 }
 
+interface Zone {
+  id: string;
+  name: string;
+  version: number;
+  geom: MultiPolygon;
+}
+
+async function zoneById(id: string): Promise<Zone> {
+  const { data, error } = await suite.stack.client().from('zones').select('id,name,version,geom').eq('id', id).single();
+  if (error) throw new Error(error.message);
+  return data as Zone;
+}
+
+/** Drags the map from one position to another in small steps (Alt held: no snapping). */
+async function drag(page: Page, from: Position, to: Position, center: Position, zoom: number, free = true) {
+  const box = (await page.getByTestId('map').boundingBox())!;
+  const a = toPagePoint(from, center, zoom, box);
+  const b = toPagePoint(to, center, zoom, box);
+  if (free) await page.keyboard.down('Alt');
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 20 });
+  await page.mouse.up();
+  if (free) await page.keyboard.up('Alt');
+}
+
+const figure = async (page: Page, name: string) => Number((await page.getByTestId(`impact-${name}`).locator('.value').innerText()).replace(/\D/g, ''));
+
 describe('commander workspace', () => {
   it('draws a zone by clicks and shows what it covers', async () => {
     const compound = await compoundOutsideZones();
@@ -153,5 +192,156 @@ describe('commander workspace', () => {
       .toEqual({ ...before, control: before.control + 1 });
     await resident.close();
     await page.close();
+  });
+
+  it('moves a vertex shared with the control ring in both zones, and undoes and redoes it', async () => {
+    const lockdown = await zoneById('zone-001');
+    const ring = lockdown.geom.coordinates[0][0];
+    const center: Position = [(ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2];
+    const page = await commandView(center, 17, 'zh-CN', lockdown.id);
+    const editor = page.getByTestId('zone-editor');
+    await editor.waitFor();
+    await expect.poll(() => figure(page, 'households')).toBeGreaterThan(0);
+    const before = await figure(page, 'households');
+    expect(await editor.innerText()).toContain('相邻区域');
+
+    // The far corner dragged onto the near one: the compound's point falls outside, households drop.
+    await drag(page, ring[2], [ring[0][0] + 0.00005, ring[0][1] + 0.00005], center, 17);
+    await expect.poll(() => figure(page, 'households')).toBeLessThan(before);
+    await page.getByTestId('newly-out').waitFor();
+    await expect.poll(() => page.getByTestId('unsaved-count').innerText()).toContain('2');
+    await screenshot(page, 'command-vertex-dragged-1280x800');
+
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => figure(page, 'households')).toBe(before);
+    await expect.poll(() => page.getByTestId('unsaved-count').count()).toBe(0);
+    await page.getByTestId('redo').click();
+    await expect.poll(() => figure(page, 'households')).toBeLessThan(before);
+    await page.getByTestId('undo').click();
+    await expect.poll(() => figure(page, 'households')).toBe(before);
+    await page.close();
+  });
+
+  it('splits a zone along a drawn line into two drafts, undoes and redoes the split, and saves both', async () => {
+    const zone = await zoneById('zone-009');
+    const [w, south, e, n] = bbox(zone.geom);
+    const center: Position = [(w + e) / 2, (south + n) / 2];
+    const page = await commandView(center, 14, 'zh-CN', zone.id);
+    await page.getByTestId('zone-editor').waitFor();
+    await page.getByTestId('split').click();
+    const box = (await page.getByTestId('map').boundingBox())!;
+    const start = toPagePoint([w - 0.002, center[1]], center, 14, box);
+    const end = toPagePoint([e + 0.002, center[1] + 0.0003], center, 14, box);
+    await page.keyboard.down('Alt');
+    await page.mouse.click(start.x, start.y);
+    await page.waitForTimeout(150);
+    await page.mouse.click(end.x, end.y);
+    await page.waitForTimeout(150);
+    await page.mouse.click(end.x, end.y);
+    await page.keyboard.up('Alt');
+    await expect.poll(() => page.getByTestId('unsaved-count').innerText()).toContain('2');
+    const pieces = page.locator('[data-testid="command-zone"]').filter({ hasText: `${zone.name} (2)` });
+    await pieces.first().waitFor();
+    await screenshot(page, 'command-split-1280x800');
+
+    await page.getByTestId('undo').click();
+    await expect.poll(() => page.getByTestId('unsaved-count').count()).toBe(0);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.getByTestId('unsaved-count').innerText()).toContain('2');
+    await page.getByTestId('save').click();
+    await expect.poll(() => page.getByTestId('unsaved-count').count(), { timeout: 15_000 }).toBe(0);
+    const commander = await suite.stack.signIn(COMMANDER, DEMO_PASSWORD);
+    const [{ data: drafts }, { data: created }] = await Promise.all([
+      commander.from('zone_drafts').select('zone_id').eq('zone_id', zone.id),
+      commander.from('zones').select('id,status').eq('name', `${zone.name} (2)`),
+    ]);
+    expect(drafts).toHaveLength(1);
+    expect(created).toEqual([{ id: expect.any(String), status: 'draft' }]);
+    await page.close();
+  });
+
+  it('steps a zone down, publishes it, and reverts it to its earlier revision from the history', async () => {
+    const zone = await zoneById('zone-005');
+    const [w, south, e, n] = bbox(zone.geom);
+    const center: Position = [(w + e) / 2, (south + n) / 2];
+    const page = await commandView(center, 16, 'zh-CN', zone.id);
+    const editor = page.getByTestId('zone-editor');
+    await editor.waitFor();
+    await page.getByTestId('step-down').click();
+    await expect.poll(() => page.getByTestId('zone-level').inputValue()).toBe('control');
+    await page.getByTestId('save').click();
+    await page.getByTestId('publish-zone').click();
+    const dialog = page.getByTestId('publish-dialog');
+    await dialog.waitFor();
+    expect(await dialog.locator('[data-kind="steppedDown"]').count()).toBe(1);
+    await dialog.getByTestId('publish-confirm').click();
+    await expect.poll(async () => (await zoneById(zone.id)).version, { timeout: 15_000 }).toBe(zone.version + 1);
+    expect(await publicZoneNamed(zone.name)).toMatchObject({ level: 'control' });
+
+    await page.getByTestId('history').click();
+    const history = page.getByTestId('history-panel');
+    await history.locator(`[data-testid="revision"][data-version="${zone.version + 1}"][data-kind="level_changed"]`).waitFor();
+    const earlier = history.locator(`[data-testid="revision"][data-version="${zone.version}"]`);
+    await earlier.getByTestId('show-revision').click();
+    await screenshot(page, 'command-history-1280x800');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await earlier.getByTestId('revert').click();
+    await expect.poll(() => publicZoneNamed(zone.name), { timeout: 15_000 }).toMatchObject({ level: 'lockdown' });
+    expect((await zoneById(zone.id)).version).toBe(zone.version + 2);
+    await page.close();
+  });
+
+  it('works in English: draws a rectangle and reads the figures', async () => {
+    const compound = await compoundOutsideZones();
+    const area = bbox(compound.geom);
+    const center: Position = [(area[0] + area[2]) / 2, (area[1] + area[3]) / 2];
+    const page = await commandView(center, 16, 'en');
+    await page.getByTestId('tool-rectangle').click();
+    expect(await page.getByTestId('draw-hint').innerText()).toContain('Esc cancels');
+    const box = (await page.getByTestId('map').boundingBox())!;
+    const a = toPagePoint([area[0] - 0.0008, area[1] - 0.0008], center, 16, box);
+    const b = toPagePoint([area[2] + 0.0008, area[3] + 0.0008], center, 16, box);
+    await page.mouse.click(a.x, a.y);
+    await page.waitForTimeout(150);
+    await page.mouse.click(b.x, b.y);
+    await page.getByTestId('zone-editor').waitFor();
+    expect(await page.getByTestId('impact-households').innerText()).toContain('Households');
+    await expect.poll(() => figure(page, 'households')).toBeGreaterThanOrEqual(compound.households);
+    expect(await page.getByTestId('zone-status').innerText()).toBe('New, not saved');
+    await screenshot(page, 'command-en-1280x800');
+    await page.keyboard.press('Control+z');
+    await page.getByTestId('zone-editor').waitFor({ state: 'detached' });
+    await page.close();
+  });
+
+  it('tells a commander who saves second about the conflict, shows both versions, and reapplies theirs on top', async () => {
+    const zone = await zoneById('zone-007');
+    const [w, south, e, n] = bbox(zone.geom);
+    const center: Position = [(w + e) / 2, (south + n) / 2];
+    await createUser(suite.stack, SECOND, SECOND_PASSWORD, { role: 'commander' });
+    const first = await commandView(center, 16, 'zh-CN', zone.id, suite.browsers[0]);
+    const second = await commandView(center, 16, 'zh-CN', zone.id, suite.browsers[1], SECOND, SECOND_PASSWORD);
+    await second.getByTestId('also-editing').waitFor();
+
+    await first.getByTestId('zone-name').fill('丰乐新村封控区（一）');
+    await first.getByTestId('zone-name').press('Enter');
+    await second.locator('input[type="number"]').first().fill('21');
+    await second.locator('input[type="number"]').first().press('Enter');
+    await first.getByTestId('save').click();
+    await expect.poll(() => first.getByTestId('unsaved-count').count(), { timeout: 15_000 }).toBe(0);
+    await second.getByTestId('save').click();
+    const conflict = second.getByTestId('conflict');
+    await conflict.waitFor();
+    await screenshot(second, 'command-conflict-1280x800');
+    await conflict.getByTestId('conflict-reapply').click();
+    await second.getByTestId('save').click();
+    await expect.poll(() => second.getByTestId('unsaved-count').count(), { timeout: 15_000 }).toBe(0);
+    expect(await second.getByTestId('conflict').count()).toBe(0);
+
+    const commander = await suite.stack.signIn(COMMANDER, DEMO_PASSWORD);
+    const { data: draft } = await commander.from('zone_drafts').select('name,review_days,version').eq('zone_id', zone.id).single();
+    expect(draft).toEqual({ name: '丰乐新村封控区（一）', review_days: 21, version: 2 });
+    await first.close();
+    await second.close();
   });
 });

@@ -24,19 +24,12 @@ const square = (x: number, size = 0.01): MultiPolygon => ({
   ],
 });
 
+const FIELDS: WorkingZone['fields'] = { name: '江山鼎封控区', name_en: null, level: 'lockdown', status: 'active', geom: square(120.9), effective_from: '2022-04-04T00:00:00+08:00', review_days: 14, notes: null };
+
 const saved: WorkingZone = Object.freeze<WorkingZone>({
   id: 'zone-1',
-  base: { version: 3, status: 'active', draftVersion: null },
-  fields: {
-    name: '江山鼎封控区',
-    name_en: null,
-    level: 'lockdown',
-    status: 'active',
-    geom: square(120.9),
-    effective_from: '2022-04-04T00:00:00+08:00',
-    review_days: 14,
-    notes: null,
-  },
+  base: { version: 3, status: 'active', draftVersion: null, fields: FIELDS },
+  fields: FIELDS,
 });
 
 /** The zones as the commander sees them: the session's copy, else the saved one. */
@@ -123,5 +116,20 @@ describe('step down', () => {
     h = run(h, (c) => stepDown(c, 'zone-1', new Date('2022-04-20T00:00:00Z')));
     expect(h.zones.get('zone-1')!.fields).toMatchObject({ level: 'precaution', status: 'lifted' });
     expect(stepDown(contextOf(h), 'zone-1', new Date())).toEqual({ ok: false, reason: 'already_lifted' });
+  });
+});
+
+describe('rebase', () => {
+  it('keeps my changed fields on top of their newer version, and takes their versions', async () => {
+    const { rebase } = await import('../../src/edit/working-zone.ts');
+    const mine: WorkingZone = { ...saved, fields: { ...saved.fields, name: '江山鼎（扩大）', geom: square(120.9, 0.02) } };
+    const theirs: WorkingZone = {
+      id: saved.id,
+      base: { version: 4, status: 'active', draftVersion: 1, fields: { ...saved.fields, review_days: 7 } },
+      fields: { ...saved.fields, review_days: 7 },
+    };
+    const rebased = rebase(mine, theirs);
+    expect(rebased.base).toEqual(theirs.base);
+    expect(rebased.fields).toEqual({ ...saved.fields, name: '江山鼎（扩大）', geom: square(120.9, 0.02), review_days: 7 });
   });
 });

@@ -34,6 +34,13 @@ describe('nestingWarnings', () => {
     expect(warning).toEqual({ code: 'lockdown_outside_control', areaM2: expect.closeTo(area(rect(8, 3, 9, 5)), 1) });
   });
 
+  it('is quiet for a lockdown zone in the hole of the control ring around it', () => {
+    const lockdown = zone('l', 'lockdown', rect(3, 3, 5, 5));
+    const ring = zone('r', 'control', { type: 'Polygon', coordinates: [rect(2, 2, 6, 6).coordinates[0], [...rect(3, 3, 5, 5).coordinates[0]].reverse()] });
+    expect(nestingWarnings(lockdown, [ring])).toEqual([]);
+    expect(nestingWarnings(zone('l2', 'lockdown', rect(5, 3, 7, 5)), [ring])[0]).toMatchObject({ code: 'lockdown_outside_control' });
+  });
+
   it('counts control zones together: a lockdown zone across two of them is inside', () => {
     const lockdown = zone('l', 'lockdown', rect(7, 3, 9, 5));
     expect(nestingWarnings(lockdown, [control, zone('c2', 'control', rect(8, 2, 9.5, 8))])).toEqual([]);

@@ -228,6 +228,7 @@ export const en: Catalogue = {
   'edit.reason.write_denied': 'permission denied',
   'edit.reason.write_not_found': 'the zone no longer exists',
   'edit.reason.write_network': 'network error; your changes are kept here',
+  'edit.reason.cannot_edit_shape': 'part of this boundary cannot be dragged on the map',
   'edit.reason.other': 'unexpected ({code})',
   'edit.drafts.title': 'To publish ({count})',
   'edit.drafts.none': 'Nothing waiting to be published.',

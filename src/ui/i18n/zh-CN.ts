@@ -222,6 +222,7 @@ export const zhCN = {
   'edit.reason.write_denied': '没有权限',
   'edit.reason.write_not_found': '区域已不存在',
   'edit.reason.write_network': '网络错误，修改仍保留在本地',
+  'edit.reason.cannot_edit_shape': '此边界的一部分无法在地图上拖动编辑',
   'edit.reason.other': '未知原因（{code}）',
   'edit.drafts.title': '待发布（{count}）',
   'edit.drafts.none': '没有待发布的修改。',
