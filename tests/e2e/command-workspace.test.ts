@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ZONE_LEVELS, type ZoneLevel } from '../../src/domain/rows.ts';
 import { COMMANDER, DEMO_PASSWORD } from '../helpers/stack.ts';
 import { createUser } from '../helpers/users.ts';
-import { DESKTOP, useAppSuite } from './helpers/app-suite.ts';
+import { DESKTOP, PHONE, useAppSuite, type Viewport } from './helpers/app-suite.ts';
 import { screenshot } from './helpers/browser.ts';
 import { toPagePoint } from './helpers/map-math.ts';
 
@@ -57,8 +57,9 @@ async function commandView(
   browser = suite.browsers[0],
   email = COMMANDER,
   password = DEMO_PASSWORD,
+  viewport: Viewport = DESKTOP,
 ): Promise<Page> {
-  const page = await suite.signIn(email, password, DESKTOP, browser);
+  const page = await suite.signIn(email, password, viewport, browser);
   await page.getByTestId('view-commander').waitFor();
   const hash = `#/command?map=${zoom}/${center[1]}/${center[0]}${open ? `&sel=zone:${open}` : ''}${lang === 'en' ? '&lang=en' : ''}`;
   await page.goto(`${suite.stack.url}/${hash}`);
@@ -343,5 +344,35 @@ describe('commander workspace', () => {
     expect(draft).toEqual({ name: '丰乐新村封控区（一）', review_days: 21, version: 2 });
     await first.close();
     await second.close();
+  });
+
+  it('on a phone: makes a zone from a compound chosen in the list, then a control ring around it', async () => {
+    const compound = await compoundOutsideZones();
+    const area = bbox(compound.geom);
+    const center: Position = [(area[0] + area[2]) / 2, (area[1] + area[3]) / 2];
+    const page = await commandView(center, 15, 'zh-CN', undefined, suite.browsers[0], COMMANDER, DEMO_PASSWORD, PHONE);
+    await page.getByTestId('new-level').selectOption('lockdown');
+    await page.getByTestId('tool-compounds').click();
+    const picker = page.getByTestId('compound-picker');
+    await picker.getByTestId('compound-search').fill(compound.name);
+    await picker.locator(`[data-compound-id="${compound.id}"]`).check();
+    await picker.getByTestId('compound-margin').fill('20');
+    await picker.getByTestId('compound-create').click();
+    const editor = page.getByTestId('zone-editor');
+    await editor.waitFor();
+    expect(await page.getByTestId('zone-level').inputValue()).toBe('lockdown');
+    await expect.poll(() => figure(page, 'households')).toBe(compound.households);
+
+    await page.getByTestId('ring').click();
+    await expect.poll(() => page.getByTestId('unsaved-count').innerText()).toContain('2');
+    expect(await page.getByTestId('zone-level').inputValue()).toBe('control');
+    // The ring leaves the compound to the lockdown zone inside it.
+    await expect.poll(() => figure(page, 'households')).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(page, 'command-ring-360x740');
+    await page.getByTestId('undo').click();
+    await page.getByTestId('undo').click();
+    await expect.poll(() => page.getByTestId('unsaved-count').count()).toBe(0);
+    await page.close();
   });
 });
