@@ -1,3 +1,4 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Versioned } from '../domain/change.ts';
 import { supabase } from './supabase.ts';
 
@@ -29,12 +30,13 @@ interface RepoSpec {
 /** Ids per `in.(…)` filter, to keep request URLs short. */
 const IDS_PER_REQUEST = 150;
 
-export function createLiveRepo<T extends Versioned>(spec: RepoSpec): LiveRepo<T> {
+/** A repository over one table; `client` is for tests, the app uses its one client. */
+export function createLiveRepo<T extends Versioned>(spec: RepoSpec, client: () => SupabaseClient = supabase): LiveRepo<T> {
   const key = spec.key ?? 'id';
   const id = key === 'id' ? 'id' : `id:${key}`;
   const columns = (key === 'id' ? spec.columns : [id, ...spec.columns]).join(',');
   const select = (list: string, signal?: AbortSignal) => {
-    const all = supabase().from(spec.table).select(list);
+    const all = client().from(spec.table).select(list);
     const query = spec.filter ? all.in(spec.filter.column, [...spec.filter.values]) : all;
     return signal ? query.abortSignal(signal) : query;
   };

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ZoneDraftRow, ZoneRow } from '../../src/domain/rows.ts';
 import {
-  listStaffCompounds,
-  listStaffSites,
-  listStaffZones,
-  listZoneDrafts,
   listZoneRevisions,
+  staffCompoundsRepo,
+  staffSitesRepo,
+  staffZonesRepo,
+  zoneDraftsRepo,
 } from '../../src/services/staff-repos.ts';
 import {
   createZone,
@@ -369,16 +369,19 @@ describe('src/services/staff-repos.ts against the stack', () => {
         })
       ).error,
     ).toBeNull();
-    const zones = await listStaffZones(undefined, as(commander));
+    const zones = await staffZonesRepo(as(commander)).list();
     expect(zones).toHaveLength(await count('select count(*)::int as n from zones'));
     expect(new Set(zones.map((z) => z.status))).toEqual(new Set(['draft', 'active', 'lifted']));
     expect(zones[0]).toHaveProperty('notes');
     expect(zones[0].geom.type).toBe('MultiPolygon');
-    const drafts = await listZoneDrafts(undefined, as(commander));
+    const drafts = await zoneDraftsRepo(as(commander)).list();
     expect(drafts).toHaveLength(await count('select count(*)::int as n from zone_drafts'));
-    expect(drafts.find((d) => d.zone_id === zone.id)).toMatchObject({ level: 'lockdown', base_version: 2 });
-    expect(await listZoneDrafts(undefined, as(dispatcher))).toEqual([]);
-    await expect(listZoneDrafts(undefined, as(anon))).rejects.toThrow(/zone_drafts/);
+    // Keyed by their zone's id, like every other live row.
+    expect(drafts.find((d) => d.id === zone.id)).toMatchObject({ zone_id: zone.id, level: 'lockdown', base_version: 2 });
+    expect(await zoneDraftsRepo(as(commander)).versions()).toContainEqual({ id: zone.id, version: 1 });
+    expect(await zoneDraftsRepo(as(commander)).byIds([zone.id])).toMatchObject([{ id: zone.id, level: 'lockdown' }]);
+    expect(await zoneDraftsRepo(as(dispatcher)).list()).toEqual([]);
+    await expect(zoneDraftsRepo(as(anon)).list()).rejects.toThrow(/zone_drafts/);
   });
 
   it("reads one zone's revisions in version order, all columns", async () => {
@@ -401,13 +404,13 @@ describe('src/services/staff-repos.ts against the stack', () => {
   });
 
   it('reads every site and compound with all columns, page by page', async () => {
-    const sites = await listStaffSites(undefined, as(dispatcher));
+    const sites = await staffSitesRepo(as(dispatcher)).list();
     const total = await count('select count(*)::int as n from sites');
     expect(total).toBeGreaterThan(1000);
     expect(sites).toHaveLength(total);
     expect(new Set(sites.map((s) => s.id)).size).toBe(total);
     expect(new Set(sites.map((s) => s.kind))).toContain('quarantine_site');
-    const compounds = await listStaffCompounds(undefined, as(commander));
+    const compounds = await staffCompoundsRepo(as(commander)).list();
     expect(compounds).toHaveLength(await count('select count(*)::int as n from compounds'));
     expect(compounds[0]).toMatchObject({
       households: expect.any(Number),
@@ -415,5 +418,7 @@ describe('src/services/staff-repos.ts against the stack', () => {
       geom: { type: 'MultiPolygon' },
     });
     expect(compounds.some((c) => c.drop_point !== null)).toBe(true);
+    // Compounds have no version: a resync compares ids only.
+    expect((await staffCompoundsRepo(as(commander)).versions())[0]).toEqual({ id: expect.any(String) });
   });
 });
