@@ -144,11 +144,13 @@ class ZoneEditor {
   }
 
   undo(): void {
+    this.liveGeometry = null;
     this.history = undo(this.history);
     this.keepOpenValid();
   }
 
   redo(): void {
+    this.liveGeometry = null;
     this.history = redo(this.history);
     this.keepOpenValid();
   }

@@ -309,6 +309,22 @@ describe('commander workspace', () => {
     expect(await page.getByTestId('impact-households').innerText()).toContain('Households');
     await expect.poll(() => figure(page, 'households')).toBeGreaterThanOrEqual(compound.households);
     expect(await page.getByTestId('zone-status').innerText()).toBe('New, not saved');
+    await page.keyboard.press('Control+z');
+    await page.getByTestId('zone-editor').waitFor({ state: 'detached' });
+
+    // A circle says its radius while it is drawn; Escape drops it.
+    await page.getByTestId('tool-circle').click();
+    await page.mouse.click(a.x, a.y);
+    await page.mouse.move(b.x, b.y, { steps: 5 });
+    expect(await page.getByTestId('circle-radius').innerText()).toMatch(/^Radius \d+ m$/);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('draw-hint').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('zone-editor').count()).toBe(0);
+    await page.getByTestId('tool-rectangle').click();
+    await page.mouse.click(a.x, a.y);
+    await page.waitForTimeout(150);
+    await page.mouse.click(b.x, b.y);
+    await page.getByTestId('zone-editor').waitFor();
     await screenshot(page, 'command-en-1280x800');
     await page.keyboard.press('Control+z');
     await page.getByTestId('zone-editor').waitFor({ state: 'detached' });
@@ -323,6 +339,13 @@ describe('commander workspace', () => {
     const first = await commandView(center, 16, 'zh-CN', zone.id, suite.browsers[0]);
     const second = await commandView(center, 16, 'zh-CN', zone.id, suite.browsers[1], SECOND, SECOND_PASSWORD);
     await second.getByTestId('also-editing').waitFor();
+
+    // The first commander drags a vertex: the second sees the unsaved outline move, then go when undone.
+    const corner = zone.geom.coordinates[0][0][1];
+    await drag(first, corner, [corner[0] + 0.0003, corner[1] - 0.0002], center, 16);
+    await second.locator(`[data-testid="map-pane"][data-remote-outlines~="${COMMANDER}"]`).waitFor();
+    await first.getByTestId('undo').click();
+    await second.locator('[data-testid="map-pane"][data-remote-outlines=""]').waitFor();
 
     await first.getByTestId('zone-name').fill('丰乐新村封控区（一）');
     await first.getByTestId('zone-name').press('Enter');

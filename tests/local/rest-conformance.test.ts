@@ -231,6 +231,11 @@ describe('REST functions', () => {
     const v = await stack.anon.rpc('void_fn');
     expect(v.status).toBe(204);
     expect(v.data).toBeNull();
+    // A void function with arguments in the body: the arguments reach it, the answer is 204.
+    await stack.admin.from('depots').upsert({ id: 'void-args', name: 'before' });
+    const renamed = await stack.admin.rpc('void_rename_depot', { depot_id: 'void-args', depot_name: 'after' });
+    expect([renamed.status, renamed.error]).toEqual([204, null]);
+    expect((await stack.admin.from('depots').select('name').eq('id', 'void-args').single()).data).toEqual({ name: 'after' });
     const set = await stack.anon.rpc('set_fn').eq('x', 1);
     expect(set.data).toEqual([{ x: 1, label: 'one' }]);
     const ordered = await stack.anon.rpc('set_fn').select('label').order('x', { ascending: false }).limit(2);

@@ -72,7 +72,7 @@ export type RpcPlan =
 export function buildRpc(scope: Scope, fn: DbFunction, args: RpcArgs, fromQuery: boolean, shape: ResultShape, withTotal: boolean): RpcPlan {
   const { call, argsFrom } = callSql(scope, fn, args, fromQuery);
   const hasQuery = scope.model.select.some((i) => i.kind !== 'star') || [...scope.model.resources.values()].some((r) => r.filters.length || r.order.length || r.limit !== undefined || r.offset !== undefined);
-  if (fn.returnsVoid) return { kind: 'void', sql: `select ${call} from (select 1) pgrst_one` };
+  if (fn.returnsVoid) return { kind: 'void', sql: `select ${call} from ${argsFrom}(select 1) pgrst_one` };
   if (fn.returnColumns === null) {
     if (hasQuery) throw new RestError(400, 'PGRST100', `select, filters, order and paging need a function that returns rows; ${fn.name} returns ${fn.returnType}`);
     const agg = fn.returnsSet ? `coalesce(json_agg(pgrst_call), '[]'::json)::text` : `(array_agg(to_json(pgrst_call)))[1]::text`;
