@@ -19,6 +19,12 @@ export function createDeckOverlay(map: MapLibreMap): DeckOverlay {
   // over the map works, and the markers belong above the zones anyway.
   const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
   map.addControl(overlay);
+  // The app picks on click only (`pick` below). Left to itself, deck.gl would hover-pick, a
+  // synchronous GPU read-back, on every mouse move: during a vertex drag MapLibre reports plain
+  // mouse moves without the button flag that stops it, which cost 3x the script time of a pan on
+  // the scale-10 city (tests/bench/vertex-drag.bench.ts).
+  const hover = (overlay as unknown as { _handleMouseEvent?: (event: unknown) => void })._handleMouseEvent;
+  if (hover) for (const type of ['mousemove', 'mouseout'] as const) map.off(type, hover);
   return {
     pick(x, y) {
       const picked = overlay.pickObject({ x, y, radius: 8 });

@@ -4,7 +4,7 @@
  * times recorded in the page.
  */
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { defaultConfig } from '../../supabase/local/config.ts';
 import { loadKeys } from '../../supabase/local/keys.ts';
 import { startStack } from '../../supabase/local/stack.ts';
@@ -56,7 +56,7 @@ export async function signIn(page: Page, url: string, email: string, password: s
  * which would not exist in the page.
  */
 const START_FRAMES = `(() => {
-  const probe = { recording: true, last: 0, deltas: [] };
+  const probe = { recording: true, last: 0, deltas: [], started: performance.now() };
   window.__frames = probe;
   const loop = (time) => {
     if (!probe.recording) return;
@@ -68,19 +68,68 @@ const START_FRAMES = `(() => {
 })()`;
 
 const STOP_FRAMES = `(() => {
-  window.__frames.recording = false;
-  return window.__frames.deltas;
+  const probe = window.__frames;
+  probe.recording = false;
+  return { deltas: probe.deltas, elapsed: performance.now() - probe.started };
 })()`;
+
+/** What the page did while frames were recorded. */
+export interface Frames {
+  /** Time between consecutive animation frames (ms). */
+  deltas: number[];
+  /** Recording time (ms). */
+  elapsed: number;
+  /**
+   * Time the page's main thread spent in tasks (its scripts, and the browser's own work there:
+   * style, layout, paint, handing frames to the GPU process and waiting on it), and in scripts
+   * alone (ms; the DevTools protocol's TaskDuration and ScriptDuration).
+   */
+  task: number;
+  script: number;
+}
+
+const sessions = new WeakMap<Page, Promise<CDPSession>>();
+
+/** The main thread's cumulative task and script times (ms), from the DevTools protocol. */
+async function mainThread(page: Page): Promise<{ task: number; script: number }> {
+  let session = sessions.get(page);
+  if (!session) {
+    session = page
+      .context()
+      .newCDPSession(page)
+      .then(async (cdp) => {
+        await cdp.send('Performance.enable');
+        return cdp;
+      });
+    sessions.set(page, session);
+  }
+  const { metrics } = await (await session).send('Performance.getMetrics');
+  const seconds = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? Number.NaN;
+  return {
+    task: 1000 * seconds('TaskDuration'),
+    script: 1000 * seconds('ScriptDuration'),
+  };
+}
+
+const started = new WeakMap<Page, { task: number; script: number }>();
 
 /**
  * Starts recording the time between animation frames in the page (the rAF timestamps, which
- * are the frames' start times): a frame that takes long shows as a long delta.
+ * are the frames' start times: a frame that takes long shows as a long delta) and the main
+ * thread's busy time.
  */
 export async function startFrames(page: Page): Promise<void> {
+  started.set(page, await mainThread(page));
   await page.evaluate(START_FRAMES);
 }
 
-/** Stops recording; the frame deltas (ms) since `startFrames`. */
-export async function stopFrames(page: Page): Promise<number[]> {
-  return (await page.evaluate(STOP_FRAMES)) as number[];
+/** Stops recording: what happened since `startFrames`. */
+export async function stopFrames(page: Page): Promise<Frames> {
+  const frames = (await page.evaluate(STOP_FRAMES)) as Pick<Frames, 'deltas' | 'elapsed'>;
+  const [before, after] = [started.get(page)!, await mainThread(page)];
+  return {
+    ...frames,
+    task: after.task - before.task,
+    script: after.script - before.script,
+  };
 }

@@ -12,13 +12,10 @@ import { cp, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { defaultConfig } from '../../supabase/local/config.ts';
-import { loadKeys } from '../../supabase/local/keys.ts';
-import { startStack } from '../../supabase/local/stack.ts';
-import { buildApp } from '../e2e/helpers/app-build.ts';
 import { launchBrowser } from '../e2e/helpers/browser.ts';
 import { ensureTemplate, ROOT, TMP } from '../helpers/template.ts';
 import { defineBench, runs, type BenchCase } from './bench.ts';
+import { cityDataDir, withServedApp } from './chromium-stack.ts';
 import { scaleCityDir } from './scale-city.ts';
 
 interface ManifestChunk {
@@ -96,18 +93,6 @@ async function firstFrames(url: string, n: number): Promise<{ drawn: number[]; s
   return { drawn, shell };
 }
 
-/** Builds the app over `seedDir` and serves it from a stack on `dataDir` (seeded from `seedDir` when new). */
-async function withServedApp<T>(dataDir: string, seedDir: string, fn: (url: string, appDir: string) => Promise<T>): Promise<T> {
-  const { anonKey } = await loadKeys(dataDir);
-  const appDir = await buildApp({ anonKey, basemapDir: seedDir });
-  const stack = await startStack({ ...defaultConfig(ROOT), port: 0, dataDir, seedDir, envFile: null, quiet: true, serveApp: appDir });
-  try {
-    return await fn(stack.url, appDir);
-  } finally {
-    await stack.close();
-  }
-}
-
 const bench = defineBench({
   name: 'public-map',
   async run() {
@@ -130,8 +115,7 @@ const bench = defineBench({
 
     // Seeding the scale-10 city takes a while: its data folder is kept between runs.
     const cityDir = scaleCityDir(10);
-    const cityData = join(TMP, 'bench-public-map', 'scale10-data');
-    await withServedApp(cityData, cityDir, async (url) => {
+    await withServedApp(cityDataDir(10), cityDir, async (url) => {
       const { drawn, shell } = await firstFrames(url, n);
       cases.push({ name: 'scale-10 city: app shell (DOMContentLoaded)', samples: shell });
       cases.push({ name: 'scale-10 city: first frame with zones', samples: drawn, baseline: 'scale-10 city: app shell (DOMContentLoaded)', note: 'scale-10 city: basemap and zones of a 3-million city' });
