@@ -181,11 +181,21 @@ export interface DeliveryRow {
   status: DeliveryStatus;
   route: LineString | null;
   notes: string | null;
+  /** Bumped by the database on every change of the run or of one of its stops; send it back to re-plan. */
   version: number;
   created_by: string | null;
   created_at: string;
   updated_at: string;
   updated_by: string | null;
+  /** Whether the truck carries a pass for restricted checkpoints. */
+  has_pass: boolean;
+  /** Planned departure from the depot. */
+  start_at: string | null;
+  /** What the router planned for the whole run (depot to the last stop). */
+  planned_seconds: number | null;
+  planned_metres: number | null;
+  /** When a stop of this run last changed (set by the database). */
+  stops_updated_at: string | null;
 }
 
 export interface DeliveryStopRow {
@@ -199,6 +209,8 @@ export interface DeliveryStopRow {
   arrived_at: string | null;
   delivered_at: string | null;
   updated_at: string;
+  /** Households served at this stop; plan_delivery defaults it to the compound's households. */
+  parcels: number | null;
 }
 
 export const ZONE_PUBLIC_COLUMNS = [
@@ -346,4 +358,55 @@ export interface VersionConflictDetails {
   base_version?: number;
   /** publish_zones, conflict 'draft': the draft's current version. */
   draft_version?: number;
+}
+
+/** One stop of `plan_delivery(run)` / `replan_delivery(…, stops)`, in the order the truck makes them. */
+export interface DeliveryStopInput {
+  compound_id: string;
+  eta?: string | null;
+  /** Households served; absent: the compound's households (a stop the run already had keeps its own on re-plan). */
+  parcels?: number | null;
+}
+
+/** `run` of `plan_delivery(run)`: the delivery and its stops, written all or nothing. */
+export interface PlanDeliveryInput {
+  /** Optional; a new UUID when absent. Send one to make a retried plan safe (an id in use is PT409). */
+  id?: string;
+  /** A site of kind 'depot'. */
+  depot_id: string;
+  truck: string;
+  has_pass?: boolean;
+  /** A GeoJSON LineString (or a Feature of one), or null. */
+  route?: LineString | Feature<LineString> | null;
+  notes?: string | null;
+  start_at?: string | null;
+  planned_seconds?: number | null;
+  planned_metres?: number | null;
+  /** Non-empty; each compound once. */
+  stops: DeliveryStopInput[];
+}
+
+/** What `plan_delivery` and `replan_delivery` return: the run and its stops by seq. */
+export interface DeliveryPlan {
+  delivery: DeliveryRow;
+  stops: DeliveryStopRow[];
+}
+
+/** What `set_stop_status(stop_id, status, expected_status)` returns: the stop and its run after the change. */
+export interface StopStatusResult {
+  stop: DeliveryStopRow;
+  delivery: DeliveryRow;
+}
+
+/**
+ * `details` of a PT409 from the delivery RPCs, as JSON: conflict 'delivery' (replan_delivery: the
+ * run's version moved, `current_version` is the run's; plan_delivery: the id is in use) or 'stop'
+ * (set_stop_status: the stop is no longer at the expected status, `current_status` is its status).
+ */
+export interface DeliveryConflictDetails {
+  conflict: 'delivery' | 'stop';
+  delivery_id: string;
+  current_version?: number;
+  stop_id?: string;
+  current_status?: StopStatus;
 }

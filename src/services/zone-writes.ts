@@ -1,17 +1,17 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
-import {
-  RPC_ERRORS,
-  type CreateZoneFields,
-  type PublishZoneItem,
-  type VersionConflictDetails,
-  type ZoneDraftFields,
-  type ZoneDraftRow,
-  type ZonePatch,
-  type ZoneRow,
+import type {
+  CreateZoneFields,
+  PublishZoneItem,
+  ZoneDraftFields,
+  ZoneDraftRow,
+  ZonePatch,
+  ZoneRow,
 } from '../domain/rows.ts';
 import { supabase } from './supabase.ts';
+import { callWrite as call, type WriteResult } from './write-result.ts';
 
-/**
+export { toWriteFailure, type WriteFailure, type WriteResult } from './write-result.ts';
+
+/*
  * The commander's writes to zones, over the RPC functions (supabase/migrations/…0800_functions.sql
  * `save_zone`, …1100_zone_drafts.sql the rest). Every function resolves, never throws for what the
  * server refuses: the caller gets the saved row, or why not.
@@ -23,61 +23,6 @@ import { supabase } from './supabase.ts';
  * - `not_found`: no such zone, draft or revision (PT404).
  * - `network`: no answer (offline, timeout, aborted) or a server failure (5xx).
  */
-export type WriteResult<R> =
-  | { ok: true; row: R }
-  | { ok: false; kind: 'conflict'; currentVersion?: number; message: string; details?: VersionConflictDetails }
-  | { ok: false; kind: 'invalid' | 'denied' | 'not_found' | 'network'; message: string };
-
-export type WriteFailure = Exclude<WriteResult<never>, { ok: true }>;
-
-/** What supabase-js answers for a failed request (PostgrestError plus the HTTP status; 0 when there was no answer). */
-interface ErrorReply {
-  error: { code?: string; message?: string; details?: string | null; hint?: string | null } | null;
-  status: number;
-}
-
-function parseDetails(details: string | null | undefined): VersionConflictDetails | undefined {
-  if (!details) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(details);
-    return parsed !== null && typeof parsed === 'object' ? (parsed as VersionConflictDetails) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Sorts a failed reply into the kinds callers act on. */
-export function toWriteFailure({ error, status }: ErrorReply): WriteFailure {
-  const code = error?.code ?? '';
-  const message = [error?.message || `request failed (HTTP ${status})`, error?.hint].filter(Boolean).join(': ');
-  if (code === RPC_ERRORS.versionConflict || status === 409) {
-    const details = parseDetails(error?.details);
-    const current = details?.current_version;
-    return typeof current === 'number'
-      ? { ok: false, kind: 'conflict', currentVersion: current, message, details }
-      : { ok: false, kind: 'conflict', message, details };
-  }
-  if (code === RPC_ERRORS.notFound) return { ok: false, kind: 'not_found', message };
-  if (code === '42501' || status === 401 || status === 403) return { ok: false, kind: 'denied', message };
-  if (status === 0 || status >= 500) return { ok: false, kind: 'network', message };
-  // PT400, check and not-null constraints (23xxx), bad values (22xxx), malformed requests (PGRSTxxx, 4xx)
-  return { ok: false, kind: 'invalid', message };
-}
-
-async function call<R>(
-  fn: string,
-  args: Record<string, unknown>,
-  client: () => SupabaseClient,
-): Promise<WriteResult<R>> {
-  try {
-    const { data, error, status } = await client().rpc(fn, args);
-    if (error) return toWriteFailure({ error, status });
-    return { ok: true, row: data as R };
-  } catch (e) {
-    // supabase-js reports fetch failures in `error`; this catches a client that cannot even be made
-    return { ok: false, kind: 'network', message: e instanceof Error ? e.message : String(e) };
-  }
-}
 
 /** Creates an unpublished zone (status 'draft', version 1). */
 export function createZone(fields: CreateZoneFields, client = supabase): Promise<WriteResult<ZoneRow>> {

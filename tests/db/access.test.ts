@@ -71,11 +71,12 @@ const ROW_COLUMNS: Record<AppTable, string[]> = {
   roads: all<keyof RoadRow>({ id: true, class: true, name: true, name_en: true, oneway: true, speed_kmh: true, geom: true }),
   deliveries: all<keyof DeliveryRow>({
     id: true, depot_id: true, truck: true, status: true, route: true, notes: true, version: true,
-    created_by: true, created_at: true, updated_at: true, updated_by: true,
+    created_by: true, created_at: true, updated_at: true, updated_by: true, has_pass: true, start_at: true,
+    planned_seconds: true, planned_metres: true, stops_updated_at: true,
   }),
   delivery_stops: all<keyof DeliveryStopRow>({
     id: true, delivery_id: true, seq: true, compound_id: true, status: true, eta: true, arrived_at: true,
-    delivered_at: true, updated_at: true,
+    delivered_at: true, updated_at: true, parcels: true,
   }),
 };
 
