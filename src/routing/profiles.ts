@@ -47,3 +47,48 @@ export function edgeCosts(graph: RoadGraph, profile: TravelProfile): Float64Arra
   }
   return costs;
 }
+
+/**
+ * Speeds assumed for a road without `speed_kmh`, by class, km/h: a loaded truck's pace on
+ * such a road, below the usual posted limit. Classes not listed get `TRUCK_FALLBACK_SPEED_KMH`.
+ */
+export const TRUCK_DEFAULT_SPEED_KMH: Readonly<Record<string, number>> = {
+  motorway: 80,
+  motorway_link: 40,
+  trunk: 60,
+  primary: 50,
+  secondary: 40,
+  tertiary: 30,
+  residential: 20,
+  service: 10,
+};
+
+/** Speed of a road that has neither `speed_kmh` nor a class listed above, km/h. */
+export const TRUCK_FALLBACK_SPEED_KMH = 20;
+
+/**
+ * Pace between a point and the road it snaps to (a drop point in a compound, a depot yard),
+ * km/h: a truck manoeuvring or a handcart, so a far snap costs more than driving round.
+ */
+export const TRUCK_OFF_NETWORK_SPEED_KMH = 5;
+
+/** Speed of edge e for trucks, km/h: its `speed_kmh`, else the class default. */
+export function truckSpeedKmh(graph: RoadGraph, e: number): number {
+  const posted = graph.edgeSpeedKmh[e];
+  if (posted > 0) return posted;
+  return TRUCK_DEFAULT_SPEED_KMH[graph.classes[graph.edgeClass[e]]] ?? TRUCK_FALLBACK_SPEED_KMH;
+}
+
+/**
+ * Supply trucks: cost is seconds (length / speed), one-way roads only along their geometry,
+ * every road class usable. Closures (zones, checkpoints) are per-query masks, not part of
+ * the profile.
+ */
+export const truckProfile: TravelProfile = {
+  id: 'truck',
+  respectOneway: true,
+  offNetworkCostPerM: 3.6 / TRUCK_OFF_NETWORK_SPEED_KMH,
+  edgeCost(graph, e) {
+    return graph.edgeLengthM[e] / (truckSpeedKmh(graph, e) / 3.6);
+  },
+};
