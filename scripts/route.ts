@@ -9,8 +9,6 @@
  * geometry } or { seconds: null, reason, cutBy, opening } when no route exists (exit 0 both).
  * Bad arguments exit 2 with a message.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Position } from 'geojson';
 import { CHECKPOINT_RADIUS_M, closureInputFromFeatures, legClosures } from '../src/routing/closures.ts';
@@ -18,13 +16,12 @@ import { explainNoRoute } from '../src/routing/explain-no-route.ts';
 import { haversineM } from '../src/routing/distance.ts';
 import { buildRoutingNetwork } from '../src/routing/routing-network.ts';
 import { routeTruck } from '../src/routing/truck-route.ts';
+import { failWith, placeOf, readDataFolder } from './data-folder.ts';
 
-function fail(message: string): never {
-  console.error(
-    `route: ${message}\nusage: route --from <lng,lat|site id|compound id> --to <...> [--pass] [--no-closures] [--json] [--dir DIR] [--zones FILE]`,
-  );
-  process.exit(2);
-}
+const fail: (message: string) => never = failWith(
+  'route',
+  '--from <lng,lat|site id|compound id> --to <...> [--pass] [--no-closures] [--json] [--dir DIR] [--zones FILE]',
+);
 
 const parse = () =>
   parseArgs({
@@ -46,32 +43,9 @@ try {
 }
 if (!args.from || !args.to) fail('--from and --to are required');
 
-const read = (file: string) => {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    fail(`cannot read ${file}: ${(e as Error).message}`);
-  }
-};
-const roads = read(join(args.dir, 'roads.geojson'));
-const sites = read(join(args.dir, 'sites.geojson')).features;
-const compounds = read(join(args.dir, 'compounds.geojson')).features;
-const zones = read(args.zones ?? join(args.dir, 'zones.geojson')).features;
-
-/** A place: "lng,lat", a site id (its position) or a compound id (its drop point). */
-function place(text: string): Position {
-  const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text);
-  if (m) {
-    const p = [Number(m[1]), Number(m[2])];
-    if (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90) fail(`not a longitude,latitude: ${text}`);
-    return p;
-  }
-  const site = sites.find((f: { properties: { id: string } }) => f.properties.id === text);
-  if (site) return site.geometry.coordinates;
-  const compound = compounds.find((f: { properties: { id: string } }) => f.properties.id === text);
-  if (compound) return compound.properties.drop_point;
-  fail(`no site or compound with id "${text}" in ${args.dir}, and not "lng,lat"`);
-}
+const data = readDataFolder(args.dir, args.zones, fail);
+const { roads, sites, zones } = data;
+const place = (text: string) => placeOf(data, text, fail);
 
 const from = place(args.from);
 const to = place(args.to);
@@ -105,8 +79,8 @@ if (!route) {
 
 // Checkpoints passed: every checkpoint (any state) within its radius of the route's road geometry.
 const checkpoints = sites
-  .filter((f: { properties: { kind: string } }) => f.properties.kind === 'checkpoint')
-  .filter((f: { geometry: { coordinates: Position } }) =>
+  .filter((f) => f.properties.kind === 'checkpoint')
+  .filter((f) =>
     route.geometry.some((p, i) => {
       const [x, y] = f.geometry.coordinates;
       return (
@@ -114,7 +88,7 @@ const checkpoints = sites
       );
     }),
   )
-  .map((f: { properties: { id: string } }) => f.properties.id);
+  .map((f) => f.properties.id);
 
 /** Whether c lies within the checkpoint radius of segment a–b (flat approximation, fine at city scale). */
 function onSegment(a: Position, b: Position, c: Position): boolean {
