@@ -15,10 +15,8 @@
  */
 import { parseArgs } from 'node:util';
 import { closureInputFromFeatures } from '../src/routing/closures.ts';
-import { planFleet } from '../src/routing/fleet-plan.ts';
+import { planRuns } from '../src/routing/plan-run.ts';
 import { buildRoutingNetwork } from '../src/routing/routing-network.ts';
-import { planTour } from '../src/routing/tour.ts';
-import { matrixClosures, travelMatrix } from '../src/routing/travel-matrix.ts';
 import { failWith, placeOf, readDataFolder } from './data-folder.ts';
 
 const fail: (message: string) => never = failWith(
@@ -67,60 +65,30 @@ const compounds = stopIds.map(
   (id) => data.compounds.find((f) => f.properties.id === id) ?? fail(`no compound "${id}" in ${args.dir}`),
 );
 
-const points = [depot.geometry.coordinates, ...stopIds.map((id) => placeOf(data, id, fail))];
 const network = buildRoutingNetwork(data.roads);
 const input = closureInputFromFeatures(
   args['no-closures'] ? [] : data.zones,
   args['no-closures'] ? [] : data.sites,
   args.pass,
 );
-const matrix = travelMatrix(network, points, matrixClosures(network, input, points));
-const n = points.length;
-const demands = [0, ...compounds.map((c) => c.properties.households)];
-const idOf = (index: number) => stopIds[index - 1];
-
-interface PlannedRun {
-  truck: string;
-  seconds: number;
-  load: number;
-  stops: { id: string; arrivalSeconds: number; loadLeft: number }[];
-}
-
-/** A run as printed: each stop with its arrival and the load left after it. */
-function describe(truck: string, seconds: number, order: readonly number[], arrivals: readonly number[]): PlannedRun {
-  const load = order.reduce((sum, stop) => sum + demands[stop], 0);
-  let left = load;
-  const stops = order.map((stop, i) => {
-    left -= demands[stop];
-    return { id: idOf(stop), arrivalSeconds: arrivals[i], loadLeft: left };
-  });
-  return { truck, seconds, load, stops };
-}
-
-let runs: PlannedRun[];
-let unassigned: { id: string; reason: string; detail: string }[];
-let givenSeconds: number | null = null;
-let savingSeconds: number | null = null;
-if (trucks === 1 && capacity === Infinity) {
-  // One truck without a capacity: the tour against the order given, so the saving can be reported.
-  const tour = planTour(matrix, n, { order: stopIds.map((_, i) => i + 1) });
-  runs = [describe('truck-1', tour.seconds, tour.order, tour.arrivals)];
-  unassigned = tour.unreachable.map((u) => ({ id: idOf(u.stop), reason: u.reason, detail: u.detail }));
-  givenSeconds = tour.given?.seconds ?? null;
-  savingSeconds = tour.savingSeconds;
-} else {
-  const fleet = planFleet(matrix, n, {
-    demands,
-    trucks: Array.from({ length: trucks }, (_, i) => ({ id: `truck-${i + 1}`, capacity })),
-  });
-  runs = fleet.runs.map((run) => describe(run.truckId, run.seconds, run.order, run.arrivals));
-  unassigned = fleet.unassigned.map((u) => ({ id: idOf(u.stop), reason: u.reason, detail: u.detail }));
-}
+const plan = planRuns(network, input, {
+  start: depot.geometry.coordinates,
+  stops: compounds.map((c) => ({
+    id: c.properties.id,
+    position: placeOf(data, c.properties.id, fail),
+    parcels: c.properties.households,
+  })),
+  trucks:
+    args.capacity === undefined
+      ? undefined
+      : Array.from({ length: trucks }, (_, i) => ({ id: `truck-${i + 1}`, capacity })),
+});
+const { runs, unassigned, givenSeconds, savingSeconds } = plan;
 
 if (args.json) {
   console.log(
     JSON.stringify({
-      runs,
+      runs: runs.map(({ legs: _legs, ...run }) => run),
       unassigned,
       givenSeconds,
       savingSeconds,
