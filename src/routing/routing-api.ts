@@ -1,4 +1,6 @@
 import type { Position } from 'geojson';
+import type { ClosureInput } from './closures.ts';
+import { planRuns, type RunPlan, type RunRequest } from './plan-run.ts';
 import type { RoadCollection, RoadFeature } from './road-graph.ts';
 import { buildRoutingNetwork, type RoutingNetwork } from './routing-network.ts';
 import { nearestByWalking, type RouteTarget, type WalkingSearchOptions, type WalkingSearchResult } from './walking-search.ts';
@@ -29,6 +31,11 @@ export function createRoutingApi() {
       network = buildRoutingNetwork(roads);
       const { graph } = network;
       return { nodes: graph.nodeCount, edges: graph.edgeCount, skippedRoads: graph.skippedRoads };
+    },
+
+    /** Supply runs under the closures (see `planRuns` in plan-run.ts); the roads must carry one-way and speeds. */
+    planRuns(closures: ClosureInput, request: RunRequest): RunPlan {
+      return planRuns(loaded(), closures, request);
     },
 
     /** See `nearestByWalking` in walking-search.ts. */

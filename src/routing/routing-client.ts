@@ -1,6 +1,8 @@
 import { wrap, releaseProxy, type Endpoint } from 'comlink';
 import type { Position } from 'geojson';
 import type { NetworkSummary, RoutingApi } from './routing-api.ts';
+import type { ClosureInput } from './closures.ts';
+import type { RunPlan, RunRequest } from './plan-run.ts';
 import type { RoadCollection, RoadFeature } from './road-graph.ts';
 import type { RouteTarget, WalkingSearchOptions, WalkingSearchResult } from './walking-search.ts';
 
@@ -17,6 +19,7 @@ export interface RoutingClient {
     targets: readonly RouteTarget[],
     options?: WalkingSearchOptions & CallOptions,
   ): Promise<WalkingSearchResult>;
+  planRuns(closures: ClosureInput, request: RunRequest, options?: CallOptions): Promise<RunPlan>;
   /** Releases the proxy and runs `onClose` (e.g. terminates the worker). */
   close(): void;
 }
@@ -52,6 +55,7 @@ export function createRoutingClient(endpoint: Endpoint, onClose?: () => void): R
       const { signal, ...search } = options;
       return abortable(() => remote.nearestByWalking(origin, targets, search), signal);
     },
+    planRuns: (closures, request, options) => abortable(() => remote.planRuns(closures, request), options?.signal),
     close() {
       remote[releaseProxy]();
       onClose?.();

@@ -33,6 +33,19 @@ describe('routing client over a message channel', () => {
     expect(result.routes[0].path.type).toBe('LineString');
   });
 
+  it('plans a supply run across the channel, and lists a stop a truck cannot leave (one-way) with its reason', async () => {
+    client = connect();
+    await client.loadRoads(roads);
+    const plan = await client.planRuns(
+      { zones: [], checkpoints: [] },
+      { start: [120.9521, 31.9501], stops: sites.map((site) => ({ id: site.id, position: site.position, parcels: 10 })) },
+    );
+    expect(plan.runs[0].stops.map((s) => s.id)).toEqual(['site-c']);
+    expect(plan.runs[0].legs).toHaveLength(2);
+    // site-b lies past the one-way road o1: a truck gets there but never back.
+    expect(plan.unassigned).toEqual([{ id: 'site-b', reason: 'unreachable', detail: 'no route from the stop back to the depot' }]);
+  });
+
   it('rejects a search made before any roads are loaded', async () => {
     client = connect();
     await expect(client.nearestByWalking([120.9521, 31.9501], sites)).rejects.toThrow(/loadRoads/);
