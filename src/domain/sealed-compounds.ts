@@ -26,9 +26,11 @@ export function sealedCompounds<C extends { id: string; geom: Polygon | MultiPol
   const since = startOfDistrictDay(now).getTime();
   const delivered = new Map<string, string>();
   for (const stop of stops) {
-    if (stop.status !== 'delivered' || !stop.delivered_at || Date.parse(stop.delivered_at) < since) continue;
+    // An unreadable timestamp counts as not delivered today rather than breaking the list.
+    const at = stop.delivered_at ? Date.parse(stop.delivered_at) : Number.NaN;
+    if (stop.status !== 'delivered' || !stop.delivered_at || !(at >= since)) continue;
     const held = delivered.get(stop.compound_id);
-    if (!held || Date.parse(held) < Date.parse(stop.delivered_at)) delivered.set(stop.compound_id, stop.delivered_at);
+    if (!held || Date.parse(held) < at) delivered.set(stop.compound_id, stop.delivered_at);
   }
   return compounds.flatMap((compound) => {
     const [zone] = zonesForCompound(compound, lockdowns);

@@ -213,6 +213,94 @@ function endTarget(graph: RoadGraph, landmarks: Landmarks, end: Snap): LandmarkT
   return { from, to };
 }
 
+interface ReachScratch {
+  stamp: number;
+  fwd: Uint32Array;
+  bwd: Uint32Array;
+  qf: Int32Array;
+  qb: Int32Array;
+}
+const reachScratch = new WeakMap<RoadGraph, ReachScratch>();
+
+/**
+ * Whether any route joins the snapped start and end under `closures`, by a bidirectional
+ * breadth-first search over the typed arrays (no costs): exactly the moves `searchNgraph`
+ * allows (open edges, one-way roads along their geometry, no closed node entered, the end
+ * edge's ends to the end point, start and end on one edge). Expanding the smaller frontier
+ * first, an end shut in a small pocket is proved unreachable after visiting the pocket only,
+ * instead of ngraph.path's A* visiting everything the other end reaches.
+ */
+export function truckReachable(graph: RoadGraph, start: Snap, end: Snap, closures: Closures = {}): boolean {
+  const { edgeFrom, edgeTo, edgeOneway, adjStart, adjEdge, adjForward } = graph;
+  const { closedEdges, closedNodes } = closures;
+  const costs = edgeCosts(graph, truckProfile);
+  const es = start.edge;
+  const ee = end.edge;
+  if (es === ee && (end.offsetM >= start.offsetM || !edgeOneway[es])) return true;
+  let s = reachScratch.get(graph);
+  if (!s || s.stamp >= 0xfffffff0) {
+    const size = graph.nodeCount;
+    s = { stamp: 0, fwd: new Uint32Array(size), bwd: new Uint32Array(size), qf: new Int32Array(size), qb: new Int32Array(size) };
+    reachScratch.set(graph, s);
+  }
+  const stamp = ++s.stamp;
+  const { fwd, bwd, qf, qb } = s;
+  let hf = 0;
+  let tf = 0;
+  let hb = 0;
+  let tb = 0;
+  const seeds: [number, boolean][] = [
+    [edgeTo[es], true],
+    [edgeFrom[es], !edgeOneway[es]],
+  ];
+  for (const [v, ok] of seeds) {
+    if (!ok || closedNodes?.[v] || fwd[v] === stamp) continue;
+    fwd[v] = stamp;
+    qf[tf++] = v;
+  }
+  const ends: [number, boolean][] = [
+    [edgeFrom[ee], true],
+    [edgeTo[ee], !edgeOneway[ee]],
+  ];
+  for (const [v, ok] of ends) {
+    if (!ok || closedNodes?.[v] || bwd[v] === stamp) continue;
+    if (fwd[v] === stamp) return true;
+    bwd[v] = stamp;
+    qb[tb++] = v;
+  }
+  while (hf < tf && hb < tb) {
+    if (tf - hf <= tb - hb) {
+      const u = qf[hf++];
+      for (let a = adjStart[u]; a < adjStart[u + 1]; a++) {
+        const e = adjEdge[a];
+        if (costs[e] === Infinity || closedEdges?.[e]) continue;
+        const forward = adjForward[a] === 1;
+        if (edgeOneway[e] && !forward) continue;
+        const v = forward ? edgeTo[e] : edgeFrom[e];
+        if (closedNodes?.[v] || fwd[v] === stamp) continue;
+        if (bwd[v] === stamp) return true;
+        fwd[v] = stamp;
+        qf[tf++] = v;
+      }
+    } else {
+      const v = qb[hb++];
+      for (let a = adjStart[v]; a < adjStart[v + 1]; a++) {
+        const e = adjEdge[a];
+        if (costs[e] === Infinity || closedEdges?.[e]) continue;
+        // u -> v along e: v is the edge's end, or the edge is two-way.
+        const forward = adjForward[a] === 1;
+        if (edgeOneway[e] && forward) continue;
+        const u = forward ? edgeTo[e] : edgeFrom[e];
+        if (closedNodes?.[u] || bwd[u] === stamp) continue;
+        if (fwd[u] === stamp) return true;
+        bwd[u] = stamp;
+        qb[tb++] = u;
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * Fastest truck route from `from` to `to` ([lng, lat]) under per-leg closures, or null when
  * an end has no open road within reach or no open route joins them. Both ends snap to the
@@ -241,6 +329,10 @@ export function routeTruck(
     edges.reverse();
     return finish(graph, hits[0].cost, edges, pathToTarget(graph, tree, from, start, end, to, 0));
   }
+
+  // A cheap typed-array check first: with no route, ngraph.path's A* would visit everything
+  // the start reaches before giving up.
+  if (!truckReachable(graph, start, end, closures)) return null;
 
   let heuristic: (v: number) => number;
   if (algorithm === 'alt') {

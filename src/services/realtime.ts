@@ -20,7 +20,14 @@ export interface PublicFeedHandlers<Z, S> {
 }
 
 /** Tables of the staff feed, with the column that identifies a row (the id the app keys it by). */
-export const STAFF_FEED_KEYS = { zones: 'id', sites: 'id', zone_drafts: 'zone_id', compounds: 'id' } as const;
+export const STAFF_FEED_KEYS = {
+  zones: 'id',
+  sites: 'id',
+  zone_drafts: 'zone_id',
+  compounds: 'id',
+  deliveries: 'id',
+  delivery_stops: 'id',
+} as const;
 export type StaffTable = keyof typeof STAFF_FEED_KEYS;
 
 export interface StaffFeedHandlers {

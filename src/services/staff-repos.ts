@@ -1,5 +1,14 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { CompoundRow, DistrictRow, SiteRow, ZoneDraftRow, ZoneRevisionRow, ZoneRow } from '../domain/rows.ts';
+import type {
+  CompoundRow,
+  DeliveryRow,
+  DeliveryStopRow,
+  DistrictRow,
+  SiteRow,
+  ZoneDraftRow,
+  ZoneRevisionRow,
+  ZoneRow,
+} from '../domain/rows.ts';
 import { createLiveRepo } from './live-repo.ts';
 import { readAllPages } from './paged-read.ts';
 import { supabase } from './supabase.ts';
@@ -31,6 +40,13 @@ export const staffCompoundsRepo = (client: Getter = supabase) =>
 /** The sub-districts: the district a zone must stay inside. */
 export const districtsRepo = (client: Getter = supabase) =>
   createLiveRepo<DistrictRow>({ table: 'districts', columns: ['id', 'name', 'name_en', 'residents', 'geom'], versioned: false }, client);
+
+/** Every supply run (dispatchers and commanders). */
+export const deliveriesRepo = (client: Getter = supabase) => createLiveRepo<DeliveryRow>({ table: 'deliveries', columns: ['*'] }, client);
+
+/** Every stop of every run; stops have no version (their changes arrive as events). */
+export const deliveryStopsRepo = (client: Getter = supabase) =>
+  createLiveRepo<DeliveryStopRow>({ table: 'delivery_stops', columns: ['*'], versioned: false }, client);
 
 /** The history of one zone, all columns, oldest version first. */
 export function listZoneRevisions(zoneId: string, signal?: AbortSignal, client: Getter = supabase): Promise<ZoneRevisionRow[]> {

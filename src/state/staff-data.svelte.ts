@@ -1,5 +1,14 @@
-import type { CompoundRow, DistrictRow, SiteRow, ZoneRow } from '../domain/rows.ts';
-import { districtsRepo, staffCompoundsRepo, staffSitesRepo, staffZonesRepo, zoneDraftsRepo, type StaffDraft } from '../services/staff-repos.ts';
+import type { CompoundRow, DeliveryRow, DeliveryStopRow, DistrictRow, SiteRow, ZoneRow } from '../domain/rows.ts';
+import {
+  deliveriesRepo,
+  deliveryStopsRepo,
+  districtsRepo,
+  staffCompoundsRepo,
+  staffSitesRepo,
+  staffZonesRepo,
+  zoneDraftsRepo,
+  type StaffDraft,
+} from '../services/staff-repos.ts';
 import { LiveCollection } from './live-collection.svelte.ts';
 
 /**
@@ -12,3 +21,5 @@ export const zoneDrafts = new LiveCollection<StaffDraft>(zoneDraftsRepo());
 export const staffSites = new LiveCollection<SiteRow>(staffSitesRepo());
 export const staffCompounds = new LiveCollection<CompoundRow>(staffCompoundsRepo());
 export const districts = new LiveCollection<DistrictRow>(districtsRepo());
+export const deliveries = new LiveCollection<DeliveryRow>(deliveriesRepo());
+export const deliveryStops = new LiveCollection<DeliveryStopRow>(deliveryStopsRepo());
