@@ -18,6 +18,25 @@ export interface DataFolder {
   zones: Feature<Polygon | MultiPolygon, Properties>[];
 }
 
+/** The options both commands take, for `parseArgs`. */
+export const COMMON_OPTIONS = {
+  from: { type: 'string' },
+  pass: { type: 'boolean', default: false },
+  'no-closures': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  dir: { type: 'string', default: 'data/nantong' },
+  zones: { type: 'string' },
+} as const;
+
+/** The parsed arguments, or the end of the command with parseArgs' own message. */
+export function parseOrFail<V>(parse: () => V, fail: (message: string) => never): V {
+  try {
+    return parse();
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+}
+
 /** Ends the command: the message, the usage line, exit code 2. */
 export function failWith(command: string, usage: string): (message: string) => never {
   return (message) => {

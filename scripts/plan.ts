@@ -17,33 +17,25 @@ import { parseArgs } from 'node:util';
 import { closureInputFromFeatures } from '../src/routing/closures.ts';
 import { planRuns } from '../src/routing/plan-run.ts';
 import { buildRoutingNetwork } from '../src/routing/routing-network.ts';
-import { failWith, placeOf, readDataFolder } from './data-folder.ts';
+import { COMMON_OPTIONS, failWith, parseOrFail, placeOf, readDataFolder } from './data-folder.ts';
 
 const fail: (message: string) => never = failWith(
   'plan',
   '--from <depot id> --stops <id,id,...> [--trucks N --capacity P] [--pass] [--no-closures] [--json] [--dir DIR] [--zones FILE]',
 );
 
-const parse = () =>
-  parseArgs({
-    options: {
-      from: { type: 'string' },
-      stops: { type: 'string' },
-      trucks: { type: 'string' },
-      capacity: { type: 'string' },
-      pass: { type: 'boolean', default: false },
-      'no-closures': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      dir: { type: 'string', default: 'data/nantong' },
-      zones: { type: 'string' },
-    },
-  }).values;
-let args: ReturnType<typeof parse>;
-try {
-  args = parse();
-} catch (e) {
-  fail((e as Error).message);
-}
+const args = parseOrFail(
+  () =>
+    parseArgs({
+      options: {
+        ...COMMON_OPTIONS,
+        stops: { type: 'string' },
+        trucks: { type: 'string' },
+        capacity: { type: 'string' },
+      },
+    }).values,
+  fail,
+);
 if (!args.from || !args.stops) fail('--from and --stops are required');
 const trucks = args.trucks === undefined ? 1 : Number(args.trucks);
 if (!Number.isInteger(trucks) || trucks < 1 || trucks > 100)

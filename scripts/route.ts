@@ -16,31 +16,14 @@ import { explainNoRoute } from '../src/routing/explain-no-route.ts';
 import { haversineM } from '../src/routing/distance.ts';
 import { buildRoutingNetwork } from '../src/routing/routing-network.ts';
 import { routeTruck } from '../src/routing/truck-route.ts';
-import { failWith, placeOf, readDataFolder } from './data-folder.ts';
+import { COMMON_OPTIONS, failWith, parseOrFail, placeOf, readDataFolder } from './data-folder.ts';
 
 const fail: (message: string) => never = failWith(
   'route',
   '--from <lng,lat|site id|compound id> --to <...> [--pass] [--no-closures] [--json] [--dir DIR] [--zones FILE]',
 );
 
-const parse = () =>
-  parseArgs({
-    options: {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      pass: { type: 'boolean', default: false },
-      'no-closures': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      dir: { type: 'string', default: 'data/nantong' },
-      zones: { type: 'string' },
-    },
-  }).values;
-let args: ReturnType<typeof parse>;
-try {
-  args = parse();
-} catch (e) {
-  fail((e as Error).message);
-}
+const args = parseOrFail(() => parseArgs({ options: { ...COMMON_OPTIONS, to: { type: 'string' } } }).values, fail);
 if (!args.from || !args.to) fail('--from and --to are required');
 
 const data = readDataFolder(args.dir, args.zones, fail);

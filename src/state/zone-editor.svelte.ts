@@ -289,13 +289,18 @@ class ZoneEditor {
   });
 
   /** Figures of what is being drawn or edited, and the difference from the published boundary. */
+  /** What the published boundary covers: computed when it changes, not on every frame of a drag. */
+  readonly publishedImpact = $derived.by((): ZoneImpact | null => {
+    const index = this.index;
+    return index && this.publishedGeometry ? index.impact(this.publishedGeometry) : null;
+  });
+
   readonly liveImpact = $derived.by((): LiveImpact | null => {
     const index = this.index;
     const geometry = this.tool ? this.liveGeometry : this.currentGeometry;
     if (!index || !geometry) return null;
     const impact = index.impact(geometry);
-    const before = this.tool ? null : this.publishedGeometry;
-    return { impact, diff: impactDiff(before ? index.impact(before) : null, impact) };
+    return { impact, diff: impactDiff(this.tool ? null : this.publishedImpact, impact) };
   });
 
   /** What blocks saving the open zone (self-intersections with their points, too small, outside the district). */
