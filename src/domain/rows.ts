@@ -175,7 +175,10 @@ export interface RoadRow {
 
 export interface DeliveryRow {
   id: string;
-  /** A site of kind 'depot'. */
+  /**
+   * Where the run starts: a supply depot (kind 'depot'), or the expressway checkpoint (kind
+   * 'checkpoint') a truck from outside enters by. The name is kept for compatibility.
+   */
   depot_id: string;
   truck: string;
   status: DeliveryStatus;
@@ -372,7 +375,11 @@ export interface DeliveryStopInput {
 export interface PlanDeliveryInput {
   /** Optional; a new UUID when absent. Send one to make a retried plan safe (an id in use is PT409). */
   id?: string;
-  /** A site of kind 'depot'. */
+  /**
+   * Where the run starts: a supply depot (kind 'depot'), or the expressway checkpoint (kind
+   * 'checkpoint') a truck from outside enters by; one that is closed, or restricted while
+   * `has_pass` is not set, is refused (PT400).
+   */
   depot_id: string;
   truck: string;
   has_pass?: boolean;

@@ -1,9 +1,14 @@
 import type { Position } from 'geojson';
 import type { ClosureInput } from './closures.ts';
-import { planRuns, type RunPlan, type RunRequest } from './plan-run.ts';
+import { planRuns, runInOrder, type PlannedRun, type RunPlan, type RunRequest } from './plan-run.ts';
 import type { RoadCollection, RoadFeature } from './road-graph.ts';
 import { buildRoutingNetwork, type RoutingNetwork } from './routing-network.ts';
-import { nearestByWalking, type RouteTarget, type WalkingSearchOptions, type WalkingSearchResult } from './walking-search.ts';
+import {
+  nearestByWalking,
+  type RouteTarget,
+  type WalkingSearchOptions,
+  type WalkingSearchResult,
+} from './walking-search.ts';
 
 export interface NetworkSummary {
   nodes: number;
@@ -38,8 +43,17 @@ export function createRoutingApi() {
       return planRuns(loaded(), closures, request);
     },
 
+    /** One run in the order given, timed (see `runInOrder` in plan-run.ts): a dispatcher's reordering. */
+    runInOrder(closures: ClosureInput, request: Omit<RunRequest, 'trucks'> & { truck: string }): PlannedRun {
+      return runInOrder(loaded(), closures, request);
+    },
+
     /** See `nearestByWalking` in walking-search.ts. */
-    nearestByWalking(origin: Position, targets: readonly RouteTarget[], options?: WalkingSearchOptions): WalkingSearchResult {
+    nearestByWalking(
+      origin: Position,
+      targets: readonly RouteTarget[],
+      options?: WalkingSearchOptions,
+    ): WalkingSearchResult {
       return nearestByWalking(loaded(), origin, targets, options);
     },
   };

@@ -2,7 +2,7 @@ import { wrap, releaseProxy, type Endpoint } from 'comlink';
 import type { Position } from 'geojson';
 import type { NetworkSummary, RoutingApi } from './routing-api.ts';
 import type { ClosureInput } from './closures.ts';
-import type { RunPlan, RunRequest } from './plan-run.ts';
+import type { PlannedRun, RunPlan, RunRequest } from './plan-run.ts';
 import type { RoadCollection, RoadFeature } from './road-graph.ts';
 import type { RouteTarget, WalkingSearchOptions, WalkingSearchResult } from './walking-search.ts';
 
@@ -20,6 +20,11 @@ export interface RoutingClient {
     options?: WalkingSearchOptions & CallOptions,
   ): Promise<WalkingSearchResult>;
   planRuns(closures: ClosureInput, request: RunRequest, options?: CallOptions): Promise<RunPlan>;
+  runInOrder(
+    closures: ClosureInput,
+    request: Omit<RunRequest, 'trucks'> & { truck: string },
+    options?: CallOptions,
+  ): Promise<PlannedRun>;
   /** Releases the proxy and runs `onClose` (e.g. terminates the worker). */
   close(): void;
 }
@@ -56,6 +61,7 @@ export function createRoutingClient(endpoint: Endpoint, onClose?: () => void): R
       return abortable(() => remote.nearestByWalking(origin, targets, search), signal);
     },
     planRuns: (closures, request, options) => abortable(() => remote.planRuns(closures, request), options?.signal),
+    runInOrder: (closures, request, options) => abortable(() => remote.runInOrder(closures, request), options?.signal),
     close() {
       remote[releaseProxy]();
       onClose?.();

@@ -6,7 +6,8 @@ import { BACKEND, openTestDatabase, type TestDatabase } from './database.ts';
 import { asActor, claimsFor, commitAs } from './impersonate.ts';
 
 // The dispatcher's write path (supabase/migrations/…001200_delivery_writes.sql): plan_delivery,
-// set_stop_status, replan_delivery. Fixture seed: depot dp-01, testing site ts-01, compounds
+// set_stop_status, replan_delivery; runs from an expressway checkpoint (…001300_delivery_entry.sql).
+// Fixture seed: depot dp-01, testing site ts-01, checkpoint cp-01, quarantine site qs-01, compounds
 // cmp-0001 (569 households) … cmp-0004. Most tests run in a transaction that is rolled back
 // (asActor); those about versions and concurrency commit, each on a run of its own.
 
@@ -347,6 +348,104 @@ describe('plan_delivery', () => {
       const { error } = await asActor(t.db, actor, (tx) => plan(tx, minimal));
       expect(error?.code, actor).toBe('42501');
     }
+  });
+});
+
+describe('plan_delivery from an expressway checkpoint', () => {
+  // Fixture: cp-01 is a restricted expressway checkpoint (G40), qs-01 a quarantine hotel. Each
+  // test sets cp-01's state as the superuser in its own rolled-back transaction.
+  const FROM_OUTSIDE = { depot_id: 'cp-01', truck: '沪A·54321', route: ROUTE, stops: [{ compound_id: 'cmp-0001' }] };
+  const entry = (state: 'open' | 'restricted' | 'closed') => async (tx: Tx) => {
+    await tx.query(`update sites set state = $1, pass_required = $2 where id = 'cp-01'`, [
+      state,
+      state === 'restricted',
+    ]);
+  };
+  /** Plans `run` as the dispatcher; whether the call left deliveries and stops as they were, and the row saved. */
+  const planFrom = (run: unknown, state: 'open' | 'restricted' | 'closed' = 'restricted') =>
+    asActor(
+      t.db,
+      'dispatcher',
+      async (tx) => {
+        const before = await snapshot(tx);
+        const result = await plan(tx, run);
+        const same = json(await snapshot(tx)) === json(before);
+        const saved = result.value
+          ? (
+              await tx.query<{ depot_id: string; has_pass: boolean }>(
+                'select depot_id, has_pass from deliveries where id = $1',
+                [result.value.delivery.id],
+              )
+            ).rows
+          : [];
+        return { ...result, same, saved };
+      },
+      entry(state),
+    );
+
+  it('saves a run that enters by an open checkpoint, pass or not; depot_id is the checkpoint', async () => {
+    const outcome = await planFrom({ ...FROM_OUTSIDE, has_pass: false }, 'open');
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.value!.delivery).toMatchObject({
+      depot_id: 'cp-01',
+      has_pass: false,
+      status: 'planned',
+      version: 1,
+    });
+    expect(outcome.value!.stops.map((s) => [s.seq, s.compound_id, s.parcels])).toEqual([[1, 'cmp-0001', 569]]);
+    expect(outcome.saved).toEqual([{ depot_id: 'cp-01', has_pass: false }]);
+  });
+
+  it('refuses a restricted checkpoint for a truck without a pass (PT400) and writes nothing', async () => {
+    for (const run of [FROM_OUTSIDE, { ...FROM_OUTSIDE, has_pass: false }, { ...FROM_OUTSIDE, has_pass: null }]) {
+      const outcome = await planFrom(run, 'restricted');
+      expect(outcome.error?.code, json(run)).toBe('PT400');
+      expect(outcome.error?.message).toBe('checkpoint cp-01 is restricted: the truck needs a pass');
+      expect(outcome.same).toBe(true);
+    }
+  });
+
+  it('saves a run through a restricted checkpoint when the truck carries a pass', async () => {
+    const outcome = await planFrom({ ...FROM_OUTSIDE, has_pass: true }, 'restricted');
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.value!.delivery).toMatchObject({ depot_id: 'cp-01', has_pass: true });
+    expect(outcome.saved).toEqual([{ depot_id: 'cp-01', has_pass: true }]);
+  });
+
+  it('refuses a closed checkpoint even with a pass (PT400) and writes nothing', async () => {
+    const outcome = await planFrom({ ...FROM_OUTSIDE, has_pass: true }, 'closed');
+    expect(outcome.error?.code).toBe('PT400');
+    expect(outcome.error?.message).toMatch(/^checkpoint cp-01 is closed/);
+    expect(outcome.same).toBe(true);
+  });
+
+  it('still refuses any other kind of site, and unknown ones (PT400), and writes nothing', async () => {
+    for (const site of ['ts-01', 'qs-01', 'no-such-site']) {
+      const outcome = await planFrom({ ...FROM_OUTSIDE, has_pass: true, depot_id: site });
+      expect(outcome.error?.code, site).toBe('PT400');
+      expect(outcome.error?.message).toBe(`site ${site} is neither a supply depot nor an expressway checkpoint`);
+      expect(outcome.same).toBe(true);
+    }
+  });
+
+  it('the trigger refuses a direct insert or update to a site that is neither (23514), and takes a checkpoint', async () => {
+    const outcome = await asActor(t.db, 'dispatcher', async (tx) => ({
+      quarantine: await attempt(tx, `insert into deliveries (id, depot_id, truck) values ('d-qs', 'qs-01', 't')`),
+      // the trigger checks the kind only: the state is plan_delivery's (a run stays valid when its entry closes)
+      checkpoint: await attempt(
+        tx,
+        `insert into deliveries (id, depot_id, truck) values ('d-cp', 'cp-01', 't') returning depot_id as value`,
+      ),
+      moved: await attempt(tx, `update deliveries set depot_id = 'qs-01' where id = 'd-cp'`),
+      rows: (
+        await tx.query<{ id: string; depot_id: string }>(`select id, depot_id from deliveries where id like 'd-%'`)
+      ).rows,
+    }));
+    expect(outcome.quarantine.error?.code).toBe('23514');
+    expect(outcome.quarantine.error?.message).toBe('site qs-01 is neither a supply depot nor an expressway checkpoint');
+    expect(outcome.checkpoint).toEqual({ value: 'cp-01' });
+    expect(outcome.moved.error?.code).toBe('23514');
+    expect(outcome.rows).toEqual([{ id: 'd-cp', depot_id: 'cp-01' }]);
   });
 });
 

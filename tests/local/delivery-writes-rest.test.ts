@@ -101,6 +101,55 @@ describe('the RPCs over REST', () => {
   });
 });
 
+describe('a run from outside the district', () => {
+  it('plan_delivery starts it at an expressway checkpoint over REST, and answers 400 where the truck cannot enter', async () => {
+    // the seed's checkpoints as they are: one of each state
+    const { rows } = await stack.ctx.db.query<{ open: string; restricted: string; closed: string }>(
+      `select (select id from sites where kind = 'checkpoint' and state = 'open' order by id limit 1) as open,
+              (select id from sites where kind = 'checkpoint' and state = 'restricted' order by id limit 1) as restricted,
+              (select id from sites where kind = 'checkpoint' and state = 'closed' order by id limit 1) as closed`,
+    );
+    const entry = rows[0];
+    expect(entry.open && entry.restricted && entry.closed).toBeTruthy();
+
+    const planned = await dispatcher.rpc('plan_delivery', {
+      run: { ...run(2), depot_id: entry.open, has_pass: false },
+    });
+    expect(planned.error).toBeNull();
+    const { delivery } = planned.data as DeliveryPlan;
+    expect(delivery).toMatchObject({ depot_id: entry.open, has_pass: false, status: 'planned' });
+    const read = await dispatcher
+      .from('deliveries')
+      .select('depot_id, depot:sites!depot_id(kind)')
+      .eq('id', delivery.id)
+      .single();
+    expect(read.data).toEqual({ depot_id: entry.open, depot: { kind: 'checkpoint' } });
+
+    const withPass = await planDelivery({ ...run(1), depot_id: entry.restricted, has_pass: true }, as(dispatcher));
+    expect(withPass).toMatchObject({ ok: true, row: { delivery: { depot_id: entry.restricted } } });
+
+    const noPass = await dispatcher.rpc('plan_delivery', {
+      run: { ...run(1), depot_id: entry.restricted, has_pass: false },
+    });
+    expect({ status: noPass.status, code: noPass.error?.code, message: noPass.error?.message }).toEqual({
+      status: 400,
+      code: 'PT400',
+      message: `checkpoint ${entry.restricted} is restricted: the truck needs a pass`,
+    });
+    const noPassTruck = `苏F·${trucks}`;
+    expect(await planDelivery({ ...run(1), depot_id: entry.closed, has_pass: true }, as(dispatcher))).toMatchObject({
+      ok: false,
+      kind: 'invalid',
+      message: expect.stringMatching(/is closed/),
+    });
+    const written = await stack.ctx.db.query<{ n: number }>(
+      'select count(*)::int as n from deliveries where truck = any($1)',
+      [[noPassTruck, `苏F·${trucks}`]],
+    );
+    expect(written.rows[0].n).toBe(0);
+  });
+});
+
 describe('Realtime', () => {
   it('a second staff client sees the stop change live; an anonymous public-map subscriber hears nothing', async () => {
     const planned = await planDelivery(run(2), as(dispatcher));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { closureInputFromFeatures } from '../../src/routing/closures.ts';
-import { planRuns } from '../../src/routing/plan-run.ts';
+import { planRuns, runInOrder } from '../../src/routing/plan-run.ts';
 import { buildRoutingNetwork } from '../../src/routing/routing-network.ts';
 
 const read = (layer: string) => JSON.parse(readFileSync(`data/nantong/${layer}.geojson`, 'utf8'));
@@ -42,5 +42,52 @@ describe('planRuns on the demo district', () => {
     expect(plan.unassigned).toEqual([]);
     for (const run of plan.runs) expect(run.load).toBeLessThanOrEqual(2500);
     expect(plan.runs.flatMap((r) => r.stops.map((s) => s.id)).sort()).toEqual(stops.map((s) => s.id).sort());
+  });
+
+  it('keeps a hand-made order and times it: arrivals add up the legs, the load goes down stop by stop', () => {
+    const given = runInOrder(network, closures, { start: depot, stops, truck: 't' });
+    expect(given.stops.map((s) => s.id)).toEqual(stops.map((s) => s.id));
+    let clock = 0;
+    given.stops.forEach((stop, i) => {
+      clock += given.legs[i].seconds;
+      expect(stop.arrivalSeconds).toBeCloseTo(clock, 6);
+      expect(stop.loadLeft).toBe(stops.slice(i + 1).reduce((sum, s) => sum + s.parcels, 0));
+    });
+    const reversed = runInOrder(network, closures, { start: depot, stops: [...stops].reverse(), truck: 't' });
+    expect(reversed.stops[0].arrivalSeconds).not.toBeCloseTo(given.stops[0].arrivalSeconds, 0);
+    // The planner's order is never slower than the one given by hand.
+    expect(planRuns(network, closures, { start: depot, stops }).runs[0].seconds).toBeLessThanOrEqual(
+      given.seconds + 1e-6,
+    );
+  });
+
+  it('plans a path to another end (a re-plan from a served stop back to the depot)', () => {
+    const from = stops[0].position;
+    const rest = stops.slice(1);
+    const plan = planRuns(network, closures, { start: from, end: depot, stops: rest });
+    const [run] = plan.runs;
+    expect(run.legs).toHaveLength(rest.length + 1);
+    const last = run.legs.at(-1)!.geometry.at(-1)!;
+    expect(last[0]).toBeCloseTo(depot[0], 6);
+    expect(last[1]).toBeCloseTo(depot[1], 6);
+    expect(run.legs[0].geometry[0][0]).toBeCloseTo(from[0], 6);
+    // No order of the three stops is faster than the planned one.
+    const orders = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
+    for (const order of orders) {
+      const other = runInOrder(network, closures, {
+        start: from,
+        end: depot,
+        stops: order.map((i) => rest[i]),
+        truck: 't',
+      });
+      expect(run.seconds).toBeLessThanOrEqual(other.seconds + 1e-6);
+    }
   });
 });
