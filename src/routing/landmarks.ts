@@ -4,12 +4,16 @@ import type { RoadGraph } from './road-graph.ts';
 
 /**
  * Landmark distances for the ALT lower bound (A*, Landmarks, Triangle inequality), computed
- * once on the OPEN network. Closures only remove roads, so distances on the open network
- * never exceed those under closures and the bound stays admissible for every query.
+ * once on a fixed network: the open one, or the open one less `closedEdges` (the closures in
+ * force for every leg, see `ClosureBase`). Distances on a network never exceed those on a part
+ * of it, so the open network's bound is admissible for every query; a bound on a closed
+ * network needs the roads a query reopens taken into account (`portalTarget`).
  * Distances are node-major: landmark k of node v is at `v * count + k`.
  */
 export interface Landmarks {
   readonly profile: TravelProfile;
+  /** Edges left out of the network the distances were computed on; absent for the open network. */
+  readonly closedEdges?: Uint8Array;
   /** Number of landmarks. */
   readonly count: number;
   /** Node index of each landmark. */
@@ -26,14 +30,16 @@ export interface Landmarks {
 export const DEFAULT_LANDMARKS = 8;
 
 /**
- * One-to-all Dijkstra from node `source` over open edges. `reverse` follows edges backwards,
- * giving d(v, source) for every v. Returns costs per node (Infinity where unreachable).
+ * One-to-all Dijkstra from node `source` over open edges (those the profile may use and
+ * `closedEdges` leaves open). `reverse` follows edges backwards, giving d(v, source) for every
+ * v. Returns costs per node (Infinity where unreachable).
  */
 export function dijkstraFromNode(
   graph: RoadGraph,
   profile: TravelProfile,
   source: number,
   reverse = false,
+  closedEdges?: Uint8Array,
 ): Float64Array {
   const costs = edgeCosts(graph, profile);
   const { edgeFrom, edgeTo, edgeOneway, adjStart, adjEdge, adjForward } = graph;
@@ -51,7 +57,7 @@ export function dijkstraFromNode(
     for (let a = adjStart[u]; a < adjStart[u + 1]; a++) {
       const e = adjEdge[a];
       const ce = costs[e];
-      if (ce === Infinity) continue;
+      if (ce === Infinity || closedEdges?.[e]) continue;
       const forward = adjForward[a] === 1;
       // Backwards, leaving u along the geometry means the edge is travelled towards u.
       if (oneway && edgeOneway[e] && forward === reverse) continue;
@@ -67,15 +73,48 @@ export function dijkstraFromNode(
 }
 
 /**
- * Chooses `count` landmarks by farthest-point selection on the open network (each new one is
- * the node farthest from all chosen so far, which spreads them around the edge of the city,
- * where they give the tightest bounds) and stores forward and backward distances for each.
- * Cost: 2 * count full Dijkstras; about 2 s for 8 landmarks on the scale-80 city.
+ * The node the landmark choice starts from and its forward distances: the first of a few
+ * spread-out nodes whose strongly connected part (reached from it and reaching it) holds half
+ * the nodes, else the one with the largest part. On a network with closures, node 0 may sit in
+ * a pocket a closed zone cuts off, or a landmark in a one-way dead end; a landmark outside the
+ * main part bounds almost nothing.
+ */
+function landmarkRoot(
+  graph: RoadGraph,
+  profile: TravelProfile,
+  closedEdges: Uint8Array | undefined,
+): { forward: Float64Array; inPart: Uint8Array } {
+  const n = graph.nodeCount;
+  let best: { forward: Float64Array; inPart: Uint8Array; size: number } | null = null;
+  for (const root of [0, n >> 2, n >> 1, (3 * n) >> 2]) {
+    const forward = dijkstraFromNode(graph, profile, root, false, closedEdges);
+    const backward = dijkstraFromNode(graph, profile, root, true, closedEdges);
+    const inPart = new Uint8Array(n);
+    let size = 0;
+    for (let v = 0; v < n; v++) {
+      if (forward[v] < Infinity && backward[v] < Infinity) {
+        inPart[v] = 1;
+        size++;
+      }
+    }
+    if (!best || size > best.size) best = { forward, inPart, size };
+    if (2 * size >= n) break;
+  }
+  return best!;
+}
+
+/**
+ * Chooses `count` landmarks by farthest-point selection within the main strongly connected part
+ * of the network (each new one is the node farthest from all chosen so far, which spreads them
+ * around the edge of the city, where they give the tightest bounds) and stores forward and
+ * backward distances for each. `closedEdges`: roads left out (closures in force for every leg).
+ * Cost: 2 * count + 2 full Dijkstras; about 2 s for 8 landmarks on the scale-80 city.
  */
 export function buildLandmarks(
   graph: RoadGraph,
   profile: TravelProfile = truckProfile,
   count = DEFAULT_LANDMARKS,
+  closedEdges?: Uint8Array,
 ): Landmarks {
   const t0 = performance.now();
   const n = graph.nodeCount;
@@ -83,47 +122,53 @@ export function buildLandmarks(
   const nodes = new Uint32Array(k);
   const fromLandmark = new Float64Array(n * k);
   const toLandmark = new Float64Array(n * k);
-  // Distance to the nearest chosen landmark; the first search starts at node 0.
-  const nearest = n > 0 ? dijkstraFromNode(graph, profile, 0) : new Float64Array(0);
+  // Distance to the nearest chosen landmark; the first search starts at the root.
+  const { forward: nearest, inPart } = n > 0 ? landmarkRoot(graph, profile, closedEdges) : { forward: new Float64Array(0), inPart: new Uint8Array(0) };
   for (let i = 0; i < k; i++) {
     let best = 0;
     let bestD = -1;
     for (let v = 0; v < n; v++) {
       const d = nearest[v];
-      if (d < Infinity && d > bestD) {
+      if (inPart[v] && d > bestD) {
         bestD = d;
         best = v;
       }
     }
     nodes[i] = best;
-    const forward = dijkstraFromNode(graph, profile, best);
-    const backward = dijkstraFromNode(graph, profile, best, true);
+    const forward = dijkstraFromNode(graph, profile, best, false, closedEdges);
+    const backward = dijkstraFromNode(graph, profile, best, true, closedEdges);
     for (let v = 0; v < n; v++) {
       fromLandmark[v * k + i] = forward[v];
       toLandmark[v * k + i] = backward[v];
       if (forward[v] < nearest[v]) nearest[v] = forward[v];
     }
   }
-  return { profile, count: k, nodes, fromLandmark, toLandmark, buildMs: performance.now() - t0 };
+  return { profile, closedEdges, count: k, nodes, fromLandmark, toLandmark, buildMs: performance.now() - t0 };
 }
 
 const cache = new WeakMap<RoadGraph, Map<string, Landmarks>>();
+const closedCache = new WeakMap<Uint8Array, Map<string, Landmarks>>();
 
-/** `buildLandmarks` once per (graph, profile id, count), cached. */
+/**
+ * `buildLandmarks` once per (graph, profile id, count) and, with `closedEdges`, per mask object,
+ * cached (weakly by the mask: landmarks of closures no longer in force go with them).
+ */
 export function landmarksFor(
   graph: RoadGraph,
   profile: TravelProfile = truckProfile,
   count = DEFAULT_LANDMARKS,
+  closedEdges?: Uint8Array,
 ): Landmarks {
-  let byKey = cache.get(graph);
+  let byKey = closedEdges ? closedCache.get(closedEdges) : cache.get(graph);
   if (!byKey) {
     byKey = new Map();
-    cache.set(graph, byKey);
+    if (closedEdges) closedCache.set(closedEdges, byKey);
+    else cache.set(graph, byKey);
   }
   const key = `${profile.id}|${count}`;
   let landmarks = byKey.get(key);
   if (!landmarks) {
-    landmarks = buildLandmarks(graph, profile, count);
+    landmarks = buildLandmarks(graph, profile, count, closedEdges);
     byKey.set(key, landmarks);
   }
   return landmarks;
@@ -175,4 +220,73 @@ export function altBound(landmarks: Landmarks, v: number, target: LandmarkTarget
 /** `altBound` between two nodes: a lower bound of the cost from `from` to `to`. */
 export function altLowerBound(landmarks: Landmarks, from: number, to: number): number {
   return altBound(landmarks, from, nodeTarget(landmarks, to));
+}
+
+/**
+ * A target behind reopened roads, for landmarks on a network with closures (`closedEdges`)
+ * that a query partly lifts: the query's network is the landmarks' network plus the reopened
+ * roads. `portals` are the nodes of reopened roads, `portalCosts[i]` a lower bound of the cost
+ * from `portals[i]` to the target on the query's network; `own` is the target's own distances,
+ * or null when its edge is not on the landmarks' network. A route from v either stays on the
+ * landmarks' network (cost ≥ d(v,t)) or first touches a reopened road at a portal p, having
+ * reached it on that network (cost ≥ d(v,p) + portalCost(p)); so it costs at least the
+ * distance to a virtual target t* joined from t and from each portal by an edge of that cost.
+ * `from[k]` is d(L_k, t*) = min over t and the portals of d(L_k, ·) + cost. For the backward
+ * terms, `to[k]` is the largest d(·, L_k) − cost over t and the portals that reach L_k: any
+ * node that reaches L_k reaches only those (see `portalBound`); Infinity when none does.
+ */
+export function portalTarget(
+  landmarks: Landmarks,
+  own: LandmarkTarget | null,
+  portals: ArrayLike<number>,
+  portalCosts: ArrayLike<number>,
+): LandmarkTarget {
+  const k = landmarks.count;
+  const fromL = landmarks.fromLandmark;
+  const toL = landmarks.toLandmark;
+  const from = new Float64Array(k);
+  const to = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let f = own ? own.from[i] : Infinity;
+    let t = own && own.to[i] < Infinity ? own.to[i] : -Infinity;
+    for (let p = 0; p < portals.length; p++) {
+      const j = portals[p] * k + i;
+      const cost = portalCosts[p];
+      if (fromL[j] + cost < f) f = fromL[j] + cost;
+      if (toL[j] < Infinity && toL[j] - cost > t) t = toL[j] - cost;
+    }
+    from[i] = f;
+    to[i] = t === -Infinity ? Infinity : t;
+  }
+  return { from, to };
+}
+
+/**
+ * Lower bound of the cost from node v to a `portalTarget`: `altBound`'s terms, except that a
+ * backward term is used only when v reaches the landmark. (v may reach t* through a portal
+ * that does not reach the landmark, so a landmark v misses proves nothing here; if v reaches
+ * it, every portal v reaches reaches it too and the term holds.) Consistent on the landmarks'
+ * network; on a reopened road (p, q) it is at most portalCost(p), so a caller keeps it
+ * consistent there by taking the max with a consistent bound that portalCost(p) does not
+ * exceed (truck-route.ts).
+ */
+export function portalBound(landmarks: Landmarks, v: number, target: LandmarkTarget): number {
+  const k = landmarks.count;
+  const fromL = landmarks.fromLandmark;
+  const toL = landmarks.toLandmark;
+  let bound = 0;
+  for (let i = 0, j = v * k; i < k; i++, j++) {
+    const lv = fromL[j];
+    if (lv < Infinity) {
+      const b = target.from[i] - lv;
+      if (b > bound) bound = b;
+    }
+    const vl = toL[j];
+    const tl = target.to[i];
+    if (vl < Infinity && tl < Infinity) {
+      const b = vl - tl;
+      if (b > bound) bound = b;
+    }
+  }
+  return bound;
 }

@@ -1,5 +1,6 @@
 import type { Position } from 'geojson';
 import { legClosures, type ClosureInput } from './closures.ts';
+import { explainNoRoute, type NoRouteExplanation, type Opening } from './explain-no-route.ts';
 import { planFleet } from './fleet-plan.ts';
 import type { RoutingNetwork } from './routing-network.ts';
 import { planTour } from './tour.ts';
@@ -48,9 +49,26 @@ export interface PlannedRun {
   legs: PlannedLeg[];
 }
 
+/** Why a stop cannot be reached, and what one opening would do (see `explainNoRoute`). */
+export interface NoRouteWhy {
+  reason: NoRouteExplanation['reason'];
+  cutBy: NoRouteExplanation['cutBy'];
+  /** The one opening that restores a route, and that route's driving seconds; null when none does. */
+  opening: Opening | null;
+  openingSeconds: number | null;
+}
+
+/** A stop no run takes: over capacity, no truck left, or unreachable (then `why`). */
+export interface UnplannedStop {
+  id: string;
+  reason: string;
+  detail: string;
+  why?: NoRouteWhy;
+}
+
 export interface RunPlan {
   runs: PlannedRun[];
-  unassigned: { id: string; reason: string; detail: string }[];
+  unassigned: UnplannedStop[];
   /** One truck without a limit: the order given and what the plan saves against it. */
   givenSeconds: number | null;
   savingSeconds: number | null;
@@ -128,7 +146,26 @@ export function planRuns(network: RoutingNetwork, closures: ClosureInput, reques
   const n = request.stops.length + 1;
   const matrix = runMatrix(network, closures, request);
   const demands = [0, ...request.stops.map((stop) => stop.parcels)];
-  const idOf = (index: number) => request.stops[index - 1].id;
+  // An unreachable stop says which zones and checkpoints cut it and the one opening that would
+  // restore the way there (or back, when only the way back is cut).
+  const unassigned = (u: { stop: number; reason: string; detail: string; direction?: string }): UnplannedStop => {
+    const stop = request.stops[u.stop - 1];
+    if (u.reason !== 'unreachable') return { id: stop.id, reason: u.reason, detail: u.detail };
+    const [a, b] =
+      u.direction === 'from' ? [stop.position, request.end ?? request.start] : [request.start, stop.position];
+    const why = explainNoRoute(network, closures, a, b);
+    return {
+      id: stop.id,
+      reason: u.reason,
+      detail: u.detail,
+      why: {
+        reason: why.reason,
+        cutBy: why.cutBy,
+        opening: why.opening?.opening ?? null,
+        openingSeconds: why.opening?.route.seconds ?? null,
+      },
+    };
+  };
   const describe = (truck: string, order: readonly number[]): PlannedRun =>
     runInOrder(network, closures, { ...request, truck, stops: order.map((stop) => request.stops[stop - 1]) });
 
@@ -138,7 +175,7 @@ export function planRuns(network: RoutingNetwork, closures: ClosureInput, reques
     const tour = planTour(matrix, n, { order: request.stops.map((_, i) => i + 1) });
     return {
       runs: tour.order.length ? [describe(trucks[0]?.id ?? 'truck-1', tour.order)] : [],
-      unassigned: tour.unreachable.map((u) => ({ id: idOf(u.stop), reason: u.reason, detail: u.detail })),
+      unassigned: tour.unreachable.map(unassigned),
       givenSeconds: tour.given?.seconds ?? null,
       savingSeconds: tour.savingSeconds,
     };
@@ -146,7 +183,7 @@ export function planRuns(network: RoutingNetwork, closures: ClosureInput, reques
   const planned = planFleet(matrix, n, { demands, trucks });
   return {
     runs: planned.runs.map((run) => describe(run.truckId, run.order)),
-    unassigned: planned.unassigned.map((u) => ({ id: idOf(u.stop), reason: u.reason, detail: u.detail })),
+    unassigned: planned.unassigned.map(unassigned),
     givenSeconds: null,
     savingSeconds: null,
   };

@@ -1,6 +1,6 @@
 import type { LineString, Position } from 'geojson';
 import type { DeliveryRow, DeliveryStopRow } from '../domain/rows.ts';
-import type { PlannedRun } from '../routing/plan-run.ts';
+import type { PlannedRun, UnplannedStop } from '../routing/plan-run.ts';
 import { checkRuns, FINISHED_RUN_STATUSES, splitRouteAtStops, type RunBreaks } from '../routing/run-breaks.ts';
 import { replanDelivery } from '../services/delivery-writes.ts';
 import { dispatch } from './dispatch.svelte.ts';
@@ -20,7 +20,7 @@ export interface ReplanProposal {
   /** A stop where the truck stands now (arrived, not yet delivered): kept first. */
   arrivedId: string | null;
   /** Stops the new run cannot reach now; applying the re-plan takes them off this run. */
-  unreachable: { id: string; reason: string }[];
+  unreachable: UnplannedStop[];
 }
 
 /**
@@ -108,7 +108,7 @@ class RunWatch {
         oldLegs,
         run,
         arrivedId,
-        unreachable: plan.unassigned.map((u) => ({ id: u.id, reason: u.reason })),
+        unreachable: plan.unassigned,
       };
     } catch (error) {
       this.problem = (error as Error).message;

@@ -90,4 +90,41 @@ describe('planRuns on the demo district', () => {
       expect(run.seconds).toBeLessThanOrEqual(other.seconds + 1e-6);
     }
   });
+
+  it('says why a stop cannot be reached and which one opening restores the way', () => {
+    // Four lockdown strips framing the depot: each covers neither end of a leg, together they
+    // cut every road out; opening any one strip restores a way.
+    const [x, y] = depot;
+    const [inner, outer] = [0.002, 0.004];
+    const rect = (x0: number, y0: number, x1: number, y1: number) => ({
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [x + x0, y + y0],
+          [x + x1, y + y0],
+          [x + x1, y + y1],
+          [x + x0, y + y1],
+          [x + x0, y + y0],
+        ],
+      ],
+    });
+    const strips = [
+      rect(-outer, -outer, outer, -inner),
+      rect(-outer, inner, outer, outer),
+      rect(-outer, -outer, -inner, outer),
+      rect(inner, -outer, outer, outer),
+    ].map((geom, i) => ({ id: `strip-${i}`, level: 'lockdown', status: 'active', geom }));
+    const plan = planRuns(
+      network,
+      { ...closures, zones: [...closures.zones, ...strips] },
+      { start: depot, stops: stops.slice(0, 1) },
+    );
+    expect(plan.runs).toEqual([]);
+    const [u] = plan.unassigned;
+    expect(u).toMatchObject({ id: stops[0].id, reason: 'unreachable' });
+    expect(u.why?.reason).toBe('closures');
+    expect(u.why?.cutBy.some((c) => c.id.startsWith('strip-'))).toBe(true);
+    expect(u.why?.opening).toMatchObject({ kind: 'zone', id: expect.stringMatching(/^strip-/) });
+    expect(u.why?.openingSeconds).toBeGreaterThan(0);
+  });
 });
