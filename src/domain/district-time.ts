@@ -23,14 +23,19 @@ const yearOf = (date: Date) => new Date(date.getTime() + OFFSET_MS).getUTCFullYe
 
 /**
  * Day and month on the district's clock ("4 April" / "4月4日"), with the year added when it
- * is not the year of `now` ("4 April 2022" / "2022年4月4日").
+ * is not the year of `now` ("4 April 2022" / "2022年4月4日"); `month: 'short'` for tables ("4 Apr").
  */
-export function formatDistrictDate(locale: Locale, date: Date, now: Date = new Date()): string {
+export function formatDistrictDate(
+  locale: Locale,
+  date: Date,
+  now: Date = new Date(),
+  month: 'long' | 'short' = 'long',
+): string {
   const withYear = yearOf(date) !== yearOf(now);
   return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
     timeZone: DISTRICT_TIME_ZONE,
     day: 'numeric',
-    month: 'long',
+    month,
     ...(withYear ? { year: 'numeric' } : {}),
   }).format(date);
 }

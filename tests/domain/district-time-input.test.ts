@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromDistrictInput, toDistrictInput } from '../../src/domain/district-time.ts';
+import { formatDistrictDate, fromDistrictInput, toDistrictInput } from '../../src/domain/district-time.ts';
 
 describe('district time inputs', () => {
   it('shows an instant on the district clock and reads it back', () => {
@@ -10,5 +10,15 @@ describe('district time inputs', () => {
     expect(toDistrictInput(null)).toBe('');
     expect(fromDistrictInput('')).toBeNull();
     expect(fromDistrictInput('2022-13-45T99:00')).toBeNull();
+  });
+});
+
+describe('formatDistrictDate', () => {
+  const now = new Date('2026-11-30T02:00:00Z');
+  it('adds the year only when it is not this year’s, in long or short month form', () => {
+    expect(formatDistrictDate('zh-CN', new Date('2022-04-17T16:00:00Z'), now)).toBe('2022年4月18日');
+    expect(formatDistrictDate('en', new Date('2022-04-17T16:00:00Z'), now)).toBe('18 April 2022');
+    expect(formatDistrictDate('en', new Date('2022-04-17T16:00:00Z'), now, 'short')).toBe('18 Apr 2022');
+    expect(formatDistrictDate('en', new Date('2026-04-17T16:00:00Z'), now, 'short')).toBe('18 Apr');
   });
 });

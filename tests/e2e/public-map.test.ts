@@ -68,6 +68,12 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
     await details.waitFor();
     expect(await details.innerText()).toContain(zone.name);
     expect(await details.innerText()).toContain('封控区');
+    // A demo zone of 2022: its dates carry the year, and a review date long past says so.
+    const { data: full } = await suite.stack.client().from('zones').select('effective_from,review_days').eq('id', zone.id).single();
+    const facts = full as { effective_from: string | null; review_days: number | null };
+    if (facts.effective_from && facts.review_days !== null) {
+      expect(await details.getByTestId('zone-review').innerText()).toMatch(/^复核已逾期（原定 \d{4}年\d{1,2}月\d{1,2}日）$/);
+    }
     // the level line carries the level's colour (lockdown red), not the card's grey
     expect(await details.locator('.level-lockdown').first().evaluate((el) => getComputedStyle(el).color)).toBe('rgb(179, 19, 42)');
     expect(page.url()).toContain(`sel=zone:${zone.id}`);

@@ -104,6 +104,8 @@ export const en: Catalogue = {
   'list.level': 'Level',
   'list.district': 'Sub-district',
   'list.since': 'Since',
+  'zone.reviewOverdue': 'Review overdue (was due {date})',
+  'list.overdue': 'overdue',
   'list.review': 'Review',
   'list.sortAscending': 'Sort by {column}, ascending',
   'list.sortDescending': 'Sort by {column}, descending',

@@ -101,6 +101,8 @@ export const zhCN = {
   'list.level': '等级',
   'list.district': '街道',
   'list.since': '起始日期',
+  'zone.reviewOverdue': '复核已逾期（原定 {date}）',
+  'list.overdue': '已逾期',
   'list.review': '复核日期',
   'list.sortAscending': '按{column}升序排列',
   'list.sortDescending': '按{column}降序排列',
