@@ -1,17 +1,20 @@
+/** `details` is text, except where PostgREST sends structure (PGRST201's candidate relationships). */
+export type ErrorDetails = string | Record<string, string>[] | null;
+
 /** A PostgREST-shaped failure: the body is always exactly `{code, details, hint, message}`. */
 export class RestError extends Error {
   constructor(
     readonly status: number,
     readonly code: string | null,
     message: string,
-    readonly details: string | null = null,
+    readonly details: ErrorDetails = null,
     readonly hint: string | null = null,
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 
-  body(): { code: string | null; details: string | null; hint: string | null; message: string } {
+  body(): { code: string | null; details: ErrorDetails; hint: string | null; message: string } {
     return { code: this.code, details: this.details, hint: this.hint, message: this.message };
   }
 }
@@ -28,7 +31,9 @@ interface PgErrorLike {
 }
 
 function isPgError(e: unknown): e is PgErrorLike & Error {
-  return e instanceof Error && typeof (e as PgErrorLike).code === 'string' && /^[0-9A-Z]{5}$/.test((e as PgErrorLike).code!);
+  return (
+    e instanceof Error && typeof (e as PgErrorLike).code === 'string' && /^[0-9A-Z]{5}$/.test((e as PgErrorLike).code!)
+  );
 }
 
 /** PostgREST's SQLSTATE -> HTTP status table (supabase-compat.md B.10). */

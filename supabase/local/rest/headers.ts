@@ -9,9 +9,17 @@ export interface Preferences {
   handling?: 'strict' | 'lenient';
   maxAffected?: number;
   tx?: 'commit' | 'rollback';
+  /** `params=single-object`: a function call passes the whole body as its one json/jsonb argument. */
+  params?: 'single-object';
   /** Preferences not understood; an error only under `handling=strict`. */
   invalid: string[];
 }
+
+/**
+ * Whether the statement itself counts rows (PostgREST's shouldCount): `exact` and `estimated`
+ * do, `planned` never does; its total (reads only) comes from the planner instead.
+ */
+export const shouldCount = (prefs: Preferences) => prefs.count === 'exact' || prefs.count === 'estimated';
 
 /**
  * `Prefer` arrives comma-joined (postgrest-js joins with ", "). Unknown preferences are ignored,
@@ -21,19 +29,31 @@ export function parsePrefer(header: string | string[] | undefined): Preferences 
   const prefs: Preferences = { invalid: [] };
   const raw = Array.isArray(header) ? header.join(',') : (header ?? '');
   for (const part of raw.split(',')) {
-    const [key, value] = part.trim().split('=').map((s) => s.trim());
-    if (key === 'return' && (value === 'minimal' || value === 'representation' || value === 'headers-only')) prefs.return = value;
-    else if (key === 'count' && (value === 'exact' || value === 'planned' || value === 'estimated')) prefs.count = value;
-    else if (key === 'resolution' && (value === 'merge-duplicates' || value === 'ignore-duplicates')) prefs.resolution = value;
+    const [key, value] = part
+      .trim()
+      .split('=')
+      .map((s) => s.trim());
+    if (key === 'return' && (value === 'minimal' || value === 'representation' || value === 'headers-only'))
+      prefs.return = value;
+    else if (key === 'count' && (value === 'exact' || value === 'planned' || value === 'estimated'))
+      prefs.count = value;
+    else if (key === 'resolution' && (value === 'merge-duplicates' || value === 'ignore-duplicates'))
+      prefs.resolution = value;
     else if (key === 'missing' && (value === 'default' || value === 'null')) prefs.missing = value;
     else if (key === 'handling' && (value === 'strict' || value === 'lenient')) prefs.handling = value;
     else if (key === 'max-affected' && /^\d+$/.test(value ?? '')) prefs.maxAffected = Number(value);
     else if (key === 'tx' && (value === 'commit' || value === 'rollback')) prefs.tx = value;
-    else if (key === 'timezone' || key === 'params') continue;
+    else if (key === 'params' && value === 'single-object') prefs.params = value;
+    else if (key === 'timezone') continue;
     else if (part.trim() !== '') prefs.invalid.push(part.trim());
   }
   if (prefs.handling === 'strict' && prefs.invalid.length > 0) {
-    throw new RestError(400, 'PGRST122', 'Invalid preferences given with handling=strict', `Invalid preferences: ${prefs.invalid.join(', ')}`);
+    throw new RestError(
+      400,
+      'PGRST122',
+      'Invalid preferences given with handling=strict',
+      `Invalid preferences: ${prefs.invalid.join(', ')}`,
+    );
   }
   return prefs;
 }
@@ -66,7 +86,8 @@ export function chooseMedia(req: IncomingMessage): MediaChoice {
     if (type === 'application/vnd.pgrst.object+json' || type === 'application/vnd.pgrst.object') {
       return { rendering: 'object', stripNulls, contentType: 'application/vnd.pgrst.object+json; charset=utf-8' };
     }
-    if (type === 'application/geo+json') return { rendering: 'geojson', stripNulls: false, contentType: 'application/geo+json; charset=utf-8' };
+    if (type === 'application/geo+json')
+      return { rendering: 'geojson', stripNulls: false, contentType: 'application/geo+json; charset=utf-8' };
     if (type === 'application/vnd.pgrst.array+json') {
       return { rendering: 'array', stripNulls, contentType: 'application/vnd.pgrst.array+json; charset=utf-8' };
     }
@@ -79,10 +100,17 @@ export function chooseMedia(req: IncomingMessage): MediaChoice {
 
 /** The requested schema (`Accept-Profile` for reads, `Content-Profile` for writes); 406 PGRST106 when not exposed. */
 export function chooseSchema(req: IncomingMessage, exposed: readonly string[]): string {
-  const header = req.method === 'GET' || req.method === 'HEAD' ? req.headers['accept-profile'] : req.headers['content-profile'];
+  const header =
+    req.method === 'GET' || req.method === 'HEAD' ? req.headers['accept-profile'] : req.headers['content-profile'];
   const schema = (Array.isArray(header) ? header[0] : header) ?? exposed[0];
   if (!exposed.includes(schema)) {
-    throw new RestError(406, 'PGRST106', `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${exposed.join(', ')}`);
+    throw new RestError(
+      406,
+      'PGRST106',
+      `Invalid schema: ${schema}`,
+      null,
+      `Only the following schemas are exposed: ${exposed.join(', ')}`,
+    );
   }
   return schema;
 }
@@ -96,6 +124,7 @@ export function parseRangeHeader(req: IncomingMessage): { offset: number; limit?
   const from = Number(m[1]);
   if (m[2] === '') return { offset: from };
   const to = Number(m[2]);
-  if (to < from) throw new RestError(416, 'PGRST103', 'Requested range not satisfiable', `The range ${header} is empty`);
+  if (to < from)
+    throw new RestError(416, 'PGRST103', 'Requested range not satisfiable', `The range ${header} is empty`);
   return { offset: from, limit: to - from + 1 };
 }

@@ -35,23 +35,48 @@ export interface ReadCounts {
   total: number | null;
 }
 
-export function countsOf(row: { pgrst_page: number | string; pgrst_total: number | string | null }, offset: number): ReadCounts {
+export function countsOf(
+  row: { pgrst_page: number | string; pgrst_total: number | string | null },
+  offset: number,
+): ReadCounts {
   return { offset, page: Number(row.pgrst_page), total: asNumber(row.pgrst_total) };
 }
 
 /** `Content-Range` and 200 / 206 / 416 of a read, as PostgREST computes them. */
 export function readRange({ offset, page, total }: ReadCounts): { status: number; range: string } {
   if (total !== null && offset > total) {
-    throw new RestError(416, 'PGRST103', 'Requested range not satisfiable', `An offset of ${offset} was requested, but there are only ${total} rows.`, null, {
-      'Content-Range': `*/${total}`,
-    });
+    throw new RestError(
+      416,
+      'PGRST103',
+      'Requested range not satisfiable',
+      `An offset of ${offset} was requested, but there are only ${total} rows.`,
+      null,
+      {
+        'Content-Range': `*/${total}`,
+      },
+    );
   }
   const range = page > 0 ? `${offset}-${offset + page - 1}/${total ?? '*'}` : `*/${total ?? '*'}`;
   return { status: total !== null && page < total ? 206 : 200, range };
 }
 
+/** `Prefer: handling=strict, max-affected=n` and more rows affected (or, for a function, returned). */
+export function maxAffectedError(rows: number): RestError {
+  return new RestError(
+    400,
+    'PGRST124',
+    'Query result exceeds max-affected preference constraint',
+    `The query affects ${rows} rows`,
+  );
+}
+
 export function singleObjectError(rows: number): RestError {
-  return new RestError(406, 'PGRST116', 'Cannot coerce the result to a single JSON object', `The result contains ${rows} rows`);
+  return new RestError(
+    406,
+    'PGRST116',
+    'Cannot coerce the result to a single JSON object',
+    `The result contains ${rows} rows`,
+  );
 }
 
 /** Status, `Content-Range` and body of anything rendered like a read (tables, set-returning functions). */

@@ -1,17 +1,17 @@
 import { RestError } from './errors.ts';
 import { validateGeometries, type GeometryInput } from './geometry.ts';
-import { parseRangeHeader } from './headers.ts';
+import { parseRangeHeader, shouldCount } from './headers.ts';
 import { qualified, quoteIdent } from './ident.ts';
 import { checkColumns, geometryInputs, insertRows, patchObject, unionKeys } from './payload.ts';
 import { capRootLimit, parseQuery, resourceOptions, type QueryModel } from './parse/query.ts';
 import type { RestRequest } from './request.ts';
-import { readReply, singleObjectError, type Reply } from './respond.ts';
+import { maxAffectedError, readReply, singleObjectError, type Reply } from './respond.ts';
 import type { Relation, SchemaInfo } from './schema-cache.ts';
 import { buildDelete, buildInsert, buildUpdate, refusePagingOnWrite, type InsertPlan } from './sql/mutate.ts';
-import { buildRead, type ResultRow, type ResultShape } from './sql/read.ts';
+import { buildPlannedCount, buildRead, type ResultRow, type ResultShape, type TotalCount } from './sql/read.ts';
 import { Scope, tableTarget, type Target } from './sql/scope.ts';
 import { collectCasts } from './sql/select-list.ts';
-import { inRequestTransaction, runMain } from './transaction.ts';
+import { inRequestTransaction, plannedRows, runMain } from './transaction.ts';
 
 const RETRY_WITH_FRESH_SCHEMA = new Set(['42703', 'PGRST200', 'PGRST204', 'PGRST205']);
 
@@ -27,10 +27,21 @@ interface Build {
  * Builds with the cached catalog; a miss (unknown table, column or relationship) reloads the
  * catalog and builds again from scratch, so DDL since the last load is picked up.
  */
-async function withSchema<T>(r: RestRequest, table: string, model: QueryModel, casts: Map<string, string>, build: (b: Build) => T): Promise<T> {
+async function withSchema<T>(
+  r: RestRequest,
+  table: string,
+  model: QueryModel,
+  casts: Map<string, string>,
+  build: (b: Build) => T,
+): Promise<T> {
   const start = (info: SchemaInfo): T => {
     const rel = relationOf(info, table);
-    return build({ info, rel, scope: new Scope(info, model, casts), target: tableTarget(info, table, quoteIdent(table), '') });
+    return build({
+      info,
+      rel,
+      scope: new Scope(info, model, casts),
+      target: tableTarget(info, table, quoteIdent(table), ''),
+    });
   };
   try {
     return start(await r.cache.get(r.schema));
@@ -42,7 +53,8 @@ async function withSchema<T>(r: RestRequest, table: string, model: QueryModel, c
 
 function relationOf(info: SchemaInfo, table: string): Relation {
   const rel = info.relations.get(table);
-  if (!rel) throw new RestError(404, 'PGRST205', `Could not find the table '${info.schema}.${table}' in the schema cache`);
+  if (!rel)
+    throw new RestError(404, 'PGRST205', `Could not find the table '${info.schema}.${table}' in the schema cache`);
   return rel;
 }
 
@@ -50,7 +62,14 @@ function shapeOf(r: RestRequest, body: boolean): ResultShape {
   return { rendering: r.media.rendering, stripNulls: r.media.stripNulls, body };
 }
 
-const writeScope = (r: RestRequest) => ({ caller: r.caller, req: r.req, path: r.path, schema: r.schema, readOnly: false, rollback: r.prefs.tx === 'rollback' });
+const writeScope = (r: RestRequest) => ({
+  caller: r.caller,
+  req: r.req,
+  path: r.path,
+  schema: r.schema,
+  readOnly: false,
+  rollback: r.prefs.tx === 'rollback',
+});
 
 /** `/rest/v1/<table>`: GET / HEAD read, POST insert or upsert, PATCH update, DELETE. */
 export async function handleTable(r: RestRequest, table: string): Promise<Reply> {
@@ -80,14 +99,38 @@ async function read(r: RestRequest, model: QueryModel, run: Runner): Promise<Rep
   const root = resourceOptions(model, '');
   if (range) {
     root.offset ??= range.offset;
-    if (range.limit !== undefined) root.limit = root.limit === undefined ? range.limit : Math.min(root.limit, range.limit);
+    if (range.limit !== undefined)
+      root.limit = root.limit === undefined ? range.limit : Math.min(root.limit, range.limit);
   }
   capRootLimit(model, r.maxRows);
-  const built = await run(({ info, rel, scope, target }) => ({
-    sql: buildRead(scope, target, `${qualified(info.schema, rel.name)} as ${target.alias}`, shapeOf(r, r.method !== 'HEAD'), r.prefs.count !== undefined),
-    values: scope.params.values,
-  }));
-  const row = await inRequestTransaction(r.ctx.db, { ...writeScope(r), readOnly: true }, (tx) => runMain(tx, built.sql, built.values));
+  const { count } = r.prefs;
+  // count=estimated counts exactly up to db-max-rows (one more shows it was passed), then takes the
+  // planner's estimate if larger; with no db-max-rows PostgREST always compares the two.
+  const total: TotalCount =
+    count === 'exact' || (count === 'estimated' && r.maxRows === null)
+      ? true
+      : count === 'estimated'
+        ? { cap: r.maxRows! + 1 }
+        : false;
+  const built = await run(({ info, rel, scope, target }) => {
+    const from = `${qualified(info.schema, rel.name)} as ${target.alias}`;
+    const main = {
+      sql: buildRead(scope, target, from, shapeOf(r, r.method !== 'HEAD'), total),
+      values: scope.params.values,
+    };
+    if (count !== 'planned' && count !== 'estimated') return { main, planned: null };
+    const countScope = new Scope(info, scope.model, scope.casts);
+    return { main, planned: { sql: buildPlannedCount(countScope, target, from), values: countScope.params.values } };
+  });
+  const row = await inRequestTransaction(r.ctx.db, { ...writeScope(r), readOnly: true }, async (tx) => {
+    const row = await runMain(tx, built.main.sql, built.main.values);
+    const exact = row.pgrst_total === null ? null : Number(row.pgrst_total);
+    if (built.planned && (count === 'planned' || r.maxRows === null || (exact !== null && exact > r.maxRows))) {
+      const estimate = await plannedRows(tx, built.planned.sql, built.planned.values);
+      row.pgrst_total = count === 'planned' || exact === null ? estimate : Math.max(exact, estimate ?? 0);
+    }
+    return row;
+  });
   return readReply(r, row, root.offset ?? 0);
 }
 
@@ -101,7 +144,9 @@ const wantsRows = (r: RestRequest) => r.prefs.return === 'representation';
 function insertPlan(r: RestRequest, model: QueryModel, rel: Relation, rows: Record<string, unknown>[]): InsertPlan {
   const columns = model.columns ?? unionKeys(rows);
   checkColumns(rel, columns);
-  const projected = rows.map((row) => Object.fromEntries(columns.filter((c) => Object.hasOwn(row, c)).map((c) => [c, row[c]])));
+  const projected = rows.map((row) =>
+    Object.fromEntries(columns.filter((c) => Object.hasOwn(row, c)).map((c) => [c, row[c]])),
+  );
   let groups: InsertPlan['groups'] = [{ columns, rows: projected }];
   if (model.columns && r.prefs.missing === 'default') {
     const byKeys = new Map<string, InsertPlan['groups'][number]>();
@@ -113,11 +158,12 @@ function insertPlan(r: RestRequest, model: QueryModel, rel: Relation, rows: Reco
     }
     groups = [...byKeys.values()];
   }
-  if (!r.prefs.resolution) return { groups };
+  if (!r.prefs.resolution) return { columns, groups };
   const conflict = model.onConflict ?? rel.primaryKey;
-  if (conflict.length === 0) throw new RestError(400, 'PGRST100', `Upsert on '${rel.name}' needs on_conflict: the table has no primary key`);
+  if (conflict.length === 0)
+    throw new RestError(400, 'PGRST100', `Upsert on '${rel.name}' needs on_conflict: the table has no primary key`);
   checkColumns(rel, conflict);
-  return { groups, onConflict: { columns: conflict, resolution: r.prefs.resolution } };
+  return { columns, groups, onConflict: { columns: conflict, resolution: r.prefs.resolution } };
 }
 
 async function insert(r: RestRequest, model: QueryModel, body: unknown, run: Runner): Promise<Reply> {
@@ -147,7 +193,7 @@ async function insert(r: RestRequest, model: QueryModel, body: unknown, run: Run
     if (r.media.rendering === 'object' && affected !== 1) throw singleObjectError(affected);
     const updatedOnly = built.merge && row !== null && affected > 0 && Number(row.pgrst_inserted) === 0;
     const status = updatedOnly ? 200 : 201;
-    const headers: Record<string, string> = { 'Content-Range': `*/${r.prefs.count ? affected : '*'}` };
+    const headers: Record<string, string> = { 'Content-Range': `*/${shouldCount(r.prefs) ? affected : '*'}` };
     if (!wantsRows(r)) return { status, headers, body: null };
     return { status, headers: { ...headers, 'Content-Type': r.media.contentType }, body: row!.pgrst_body };
   });
@@ -178,7 +224,11 @@ async function update(r: RestRequest, body: unknown, run: Runner): Promise<Reply
 async function remove(r: RestRequest, run: Runner): Promise<Reply> {
   const built = await run(({ rel, scope, target }): Mutation => {
     refusePagingOnWrite(scope);
-    return { sql: buildDelete(scope, rel, target, shapeOf(r, wantsRows(r)), wantsRows(r)), values: scope.params.values, geometry: [] };
+    return {
+      sql: buildDelete(scope, rel, target, shapeOf(r, wantsRows(r)), wantsRows(r)),
+      values: scope.params.values,
+      geometry: [],
+    };
   });
   return mutationReply(r, built, 'DELETE');
 }
@@ -198,9 +248,9 @@ function mutationReply(r: RestRequest, built: Mutation, kind: 'PATCH' | 'DELETE'
     }
     if (r.media.rendering === 'object' && affected !== 1) throw singleObjectError(affected);
     if (r.prefs.handling === 'strict' && r.prefs.maxAffected !== undefined && affected > r.prefs.maxAffected) {
-      throw new RestError(400, 'PGRST124', 'Query result exceeds max-affected preference constraint', `The query affects ${affected} rows`);
+      throw maxAffectedError(affected);
     }
-    const total = r.prefs.count ? String(affected) : '*';
+    const total = shouldCount(r.prefs) ? String(affected) : '*';
     const range = (kind === 'PATCH' || wantsRows(r)) && affected > 0 ? `0-${affected - 1}/${total}` : `*/${total}`;
     if (!wantsRows(r)) return { status: 204, headers: { 'Content-Range': range }, body: null };
     return { status: 200, headers: { 'Content-Type': r.media.contentType, 'Content-Range': range }, body };

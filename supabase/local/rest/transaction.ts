@@ -37,7 +37,11 @@ function cookies(header: string | undefined): Record<string, string> {
  * all set by one statement before anything else; GET/HEAD (and non-volatile RPC) run read only.
  * Throwing inside fn rolls everything back.
  */
-export async function inRequestTransaction<T>(db: Database, scope: RequestScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inRequestTransaction<T>(
+  db: Database,
+  scope: RequestScope,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
   if (!scope.rollback) return runTransaction(db, scope, fn);
   try {
     await runTransaction(db, scope, async (tx) => {
@@ -53,7 +57,8 @@ export async function inRequestTransaction<T>(db: Database, scope: RequestScope,
 function runTransaction<T>(db: Database, scope: RequestScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const { caller, req } = scope;
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return db.transaction(async (tx) => {
     await tx.query(
       `select set_config('search_path', $1, true), set_config('role', $2, true), set_config('request.jwt.claims', $3, true),
@@ -82,7 +87,21 @@ function runTransaction<T>(db: Database, scope: RequestScope, fn: (tx: Tx) => Pr
 export async function runMain(tx: Tx, sql: string, values: unknown[]): Promise<ResultRow> {
   const r = await tx.query<ResultRow>(sql, values);
   if (r.fields.length === 0 || r.rows.length !== 1) {
-    throw new RestError(500, 'XX000', 'The database returned no result for the statement', 'The statement produced no result columns; nothing was written.');
+    throw new RestError(
+      500,
+      'XX000',
+      'The database returned no result for the statement',
+      'The statement produced no result columns; nothing was written.',
+    );
   }
   return r.rows[0];
+}
+
+/** The planner's row estimate of an `explain (format json)` statement (`count=planned`); null when it gives none. */
+export async function plannedRows(tx: Tx, sql: string, values: unknown[]): Promise<number | null> {
+  const r = await tx.query<Record<string, unknown>>(sql, values);
+  const raw = r.rows[0]?.['QUERY PLAN'];
+  const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Plan Rows'?: number } }[] | undefined;
+  const rows = plan?.[0]?.Plan?.['Plan Rows'];
+  return typeof rows === 'number' ? rows : null;
 }

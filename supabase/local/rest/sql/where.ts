@@ -1,12 +1,34 @@
 import type { Condition, Filter, OrderTerm } from '../parse/ast.ts';
 import type { Scope, Target } from './scope.ts';
 
+// nxr is "does not extend to the right of" (&<), nxl "does not extend to the left of" (&>).
 const COMPARE: Record<string, string> = {
-  eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', like: 'like', ilike: 'ilike', match: '~', imatch: '~*',
-  cs: '@>', cd: '<@', ov: '&&', sl: '<<', sr: '>>', nxl: '&<', nxr: '&>', adj: '-|-',
+  eq: '=',
+  neq: '<>',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+  like: 'like',
+  ilike: 'ilike',
+  match: '~',
+  imatch: '~*',
+  cs: '@>',
+  cd: '<@',
+  ov: '&&',
+  sl: '<<',
+  sr: '>>',
+  nxr: '&<',
+  nxl: '&>',
+  adj: '-|-',
 };
 
-const TSQUERY: Record<string, string> = { fts: 'to_tsquery', plfts: 'plainto_tsquery', phfts: 'phraseto_tsquery', wfts: 'websearch_to_tsquery' };
+const TSQUERY: Record<string, string> = {
+  fts: 'to_tsquery',
+  plfts: 'plainto_tsquery',
+  phfts: 'phraseto_tsquery',
+  wfts: 'websearch_to_tsquery',
+};
 
 /** A Postgres array literal of text elements, every element quoted, for `= any($n)`. */
 export function arrayLiteral(items: string[]): string {
@@ -41,7 +63,8 @@ function conditionSql(scope: Scope, target: Target, cond: Condition): string {
     case 'phfts':
     case 'wfts': {
       const config = cond.config === undefined ? '' : `${p(cond.config)}::regconfig, `;
-      const doc = column.typeName === 'tsvector' && cond.field.json.length === 0 ? expr : `to_tsvector(${config}${expr})`;
+      const doc =
+        column.typeName === 'tsvector' && cond.field.json.length === 0 ? expr : `to_tsvector(${config}${expr})`;
       sql = `${doc} @@ ${TSQUERY[cond.op]}(${config}${p(cond.value)})`;
       break;
     }
