@@ -5,7 +5,8 @@ import { supabase } from './supabase.ts';
 /**
  * The public broadcast contract (supabase/local/realtime/README.md): topic `public-map`, events
  * `zone` and `site`, payload `{op:'upsert', row}` with the public columns (geometry as GeoJSON)
- * or `{op:'remove', id}` when a row leaves public view.
+ * or `{op:'remove', id}` when a row leaves public view. The channel is private: anyone may join
+ * and receive, only the database's triggers may send (migration `..._public_map_private.sql`).
  */
 export const PUBLIC_TOPIC = 'public-map';
 
@@ -58,7 +59,7 @@ function watchStatus(channel: RealtimeChannel, handlers: { subscribed(): void; s
 /** Anonymous viewers: the public broadcast of already-public rows. Returns the teardown. */
 export function subscribePublicFeed<Z, S>(handlers: PublicFeedHandlers<Z, S>): () => void {
   const channel = supabase()
-    .channel(PUBLIC_TOPIC)
+    .channel(PUBLIC_TOPIC, { config: { private: true } })
     .on('broadcast', { event: 'zone' }, ({ payload }) => {
       if (isChange(payload)) handlers.zone(payload as Change<Z>);
     })

@@ -147,7 +147,7 @@ class Measurers {
       this.pending.push(queue);
       let confirmed!: () => void;
       const ready = new Promise<void>((r) => (confirmed = r));
-      const ch = bind(c.channel(name), () => queue.shift()?.(performance.now()));
+      const ch = bind(c.channel(name, { config: { private: !pg } }), () => queue.shift()?.(performance.now()));
       if (pg) ch.on('system', {}, (m: { status: string }) => m.status === 'ok' && confirmed());
       ch.subscribe((s) => !pg && s === 'SUBSCRIBED' && confirmed());
       await ready;
@@ -213,7 +213,8 @@ export default defineBench({
     const write = () => db.query(`update zones set review_days = case when review_days = 14 then 7 else 14 end where id = $1`, [zone]);
     const pgBinding = { event: 'UPDATE', schema: 'public', table: 'zones' };
     const pgConfig = { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, postgres_changes: [pgBinding], private: false };
-    const broadcastConfig = { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, postgres_changes: [], private: false };
+    // The public map's channel is private (anyone may receive, only the triggers send).
+    const broadcastConfig = { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, postgres_changes: [], private: true };
 
     async function latency(path: 'pg' | 'broadcast', subscribers: number): Promise<number[]> {
       const measuring = Math.min(3, subscribers);

@@ -240,7 +240,7 @@ describe('public broadcasts', () => {
   it('send the public columns of an active zone that changed', async () => {
     const sent = await broadcastsOf((tx) => tx.query(`update zones set name = '江山鼎封控区（扩大）' where id = 'zone-0001'`).then(() => {}));
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ topic: 'public-map', event: 'zone', private: false, payload: { op: 'upsert' } });
+    expect(sent[0]).toMatchObject({ topic: 'public-map', event: 'zone', private: true, payload: { op: 'upsert' } });
     const row = (sent[0].payload as { row: Record<string, unknown> }).row;
     expect(Object.keys(row).sort()).toEqual([...ZONE_PUBLIC_COLUMNS].sort());
     expect(row).toMatchObject({ id: 'zone-0001', name: '江山鼎封控区（扩大）', version: 2 });

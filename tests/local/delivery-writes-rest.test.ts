@@ -175,7 +175,7 @@ describe('Realtime', () => {
     const heard = recorder<{ event: string; payload: unknown }>();
     await subscribed(
       client()
-        .channel('public-map')
+        .channel('public-map', { config: { private: true } })
         .on('broadcast', { event: '*' }, (m) => heard.push(m as never)),
     );
 

@@ -204,7 +204,7 @@ describe('public map broadcast', () => {
     const zones = recorder<Record<string, any>>();
     const sites = recorder<Record<string, any>>();
     const ch = c
-      .channel('public-map')
+      .channel('public-map', { config: { private: true } })
       .on('broadcast', { event: 'zone' }, (m) => zones.push(m.payload))
       .on('broadcast', { event: 'site' }, (m) => sites.push(m.payload));
     await subscribed(ch);
@@ -254,7 +254,11 @@ describe('large geometry', () => {
   it('delivers a 1 MB zone geometry intact over postgres_changes and the public broadcast', async () => {
     const staff = await watch(await signedIn(COMMANDER), 'big-staff', ['zones']);
     const viewerMap = recorder<Record<string, any>>();
-    await subscribed(client().channel('public-map').on('broadcast', { event: 'zone' }, (m) => viewerMap.push(m.payload)));
+    await subscribed(
+      client()
+        .channel('public-map', { config: { private: true } })
+        .on('broadcast', { event: 'zone' }, (m) => viewerMap.push(m.payload)),
+    );
     // A circle with enough vertices that its GeoJSON is about 1 MB.
     const id = await newZone('big zone', 'active', `ST_Multi(ST_Buffer(${point}, 0.05, 6200))`);
     const [{ geom, bytes }] = await sql<{ geom: unknown; bytes: number }>(

@@ -157,7 +157,7 @@ describe('Realtime', () => {
     const heard = recorder<{ op: string; id?: string; row?: { id: string; level: string } }>();
     await subscribed(
       client()
-        .channel('public-map')
+        .channel('public-map', { config: { private: true } })
         .on('broadcast', { event: 'zone' }, (m) => heard.push(m.payload)),
     );
     const zone = await publishedZone('broadcast test');

@@ -40,8 +40,10 @@ export class Channel {
   /** Identical claims see identical rows, so RLS is checked once per distinct value. */
   claimsKey: string;
   expiryTimer: NodeJS.Timeout | null = null;
-  /** Private channels: whether the current claims may write (cached after the first check). */
+  /** Private channels: whether the current claims may broadcast (cached after the first check). */
   canWrite: boolean | null = null;
+  /** Private channels: whether the current claims may track presence (cached likewise). */
+  canTrack: boolean | null = null;
   /** Set once the channel has left; async work finishing later must not write to it. */
   closed = false;
   /** Bumped by every (re)subscription to changes, so only the latest one takes effect. */
@@ -71,6 +73,7 @@ export class Channel {
     this.claims = claims;
     this.claimsKey = JSON.stringify(claims);
     this.canWrite = null;
+    this.canTrack = null;
   }
 
   /** A server push on this channel (ref null, the current join_ref). */

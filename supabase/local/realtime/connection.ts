@@ -3,7 +3,7 @@ import type { Database } from '../db.ts';
 import type { Keys } from '../keys.ts';
 import { authorizePrivate } from './authorize.ts';
 import { Channel, type ChannelConfig, type Outlet, type PostgresBinding } from './channel.ts';
-import { decodeBinary, decodeText, encodeText, type BroadcastPush, type Message } from './frames.ts';
+import { decodeBinary, decodeText, encodeText, MAX_BROADCAST_PAYLOAD_BYTES, type BroadcastPush, type Message } from './frames.ts';
 import type { Hub } from './hub.ts';
 import type { ChangeFeed } from './postgres-changes.ts';
 import { checkToken, msUntilExpiry } from './tokens.ts';
@@ -71,7 +71,7 @@ export class Connection implements Outlet {
     this.sendText(encodeText(m));
   }
 
-  private reply(m: Pick<Message, 'joinRef' | 'ref' | 'topic'>, status: 'ok' | 'error', response: Record<string, unknown>): void {
+  private reply(m: Pick<Message, 'joinRef' | 'ref' | 'topic'>, status: 'ok' | 'error', response: Record<string, unknown> | string): void {
     if (m.ref === null) return;
     this.send({ joinRef: m.joinRef, ref: m.ref, topic: m.topic, event: 'phx_reply', payload: { status, response } });
   }
@@ -178,9 +178,13 @@ export class Connection implements Outlet {
     if (channel.config.bindings.length) this.activate(channel);
   }
 
-  private presence(channel: Channel, m: Message): void {
+  private async presence(channel: Channel, m: Message): Promise<void> {
     const p = m.payload;
     if (p.event === 'track') {
+      if (channel.config.isPrivate) {
+        channel.canTrack ??= await authorizePrivate(this.deps.db, channel.claims, channel.subTopic, 'write', 'presence');
+        if (!channel.canTrack) return this.reply(m, 'error', {});
+      }
       const meta = p.payload;
       if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return this.reply(m, 'error', { reason: 'Presence track payload must be a map' });
       if (!channel.config.presenceEnabled) {
@@ -204,14 +208,21 @@ export class Connection implements Outlet {
     await this.relay(channel, b.ref, b.event, body, b.binary);
   }
 
+  /**
+   * A client broadcast, as Realtime handles it: on a private channel the `insert` policy decides
+   * first, and a refused message is dropped without a reply, even with `ack` (the client's send()
+   * then times out); a payload over the size limit is dropped, answered `payload_size_exceeded`
+   * with `ack`.
+   */
   private async relay(channel: Channel, ref: string | null, event: string, payload: Buffer | string, binary: boolean): Promise<void> {
     const where = { joinRef: channel.joinRef, ref, topic: channel.topic };
     if (channel.config.isPrivate) {
       channel.canWrite ??= await authorizePrivate(this.deps.db, channel.claims, channel.subTopic, 'write');
-      if (!channel.canWrite) {
-        if (channel.config.broadcastAck) this.reply(where, 'error', { reason: 'Unauthorized: You do not have permissions to write to this Channel topic' });
-        return;
-      }
+      if (!channel.canWrite) return;
+    }
+    if (Buffer.byteLength(payload) > MAX_BROADCAST_PAYLOAD_BYTES) {
+      if (channel.config.broadcastAck) this.reply(where, 'error', 'payload_size_exceeded');
+      return;
     }
     this.deps.hub.broadcast(channel.key, channel.topic, event, payload, binary, channel.config.broadcastSelf ? null : channel);
     if (channel.config.broadcastAck) this.reply(where, 'ok', {});

@@ -23,6 +23,14 @@ export interface BroadcastPush {
   binary: boolean;
 }
 
+/**
+ * Size limits as hosted Realtime sets them: a WebSocket frame over 5,000,000 bytes closes the
+ * socket (1009), and a broadcast payload over a project's `max_payload_size_in_kb`, 3,000 kB by
+ * default, is refused: `payload_size_exceeded` over the socket, 422 over HTTP.
+ */
+export const MAX_FRAME_BYTES = 5_000_000;
+export const MAX_BROADCAST_PAYLOAD_BYTES = 3_000_000;
+
 const KIND_USER_BROADCAST_PUSH = 3;
 const KIND_USER_BROADCAST = 4;
 const ENCODING_BINARY = 0;

@@ -1,12 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Database } from '../db.ts';
-import type { Claims, Keys } from '../keys.ts';
+import type { Keys } from '../keys.ts';
 import { BodyError, readBody } from '../http/body.ts';
+import { authorizePrivate } from './authorize.ts';
 import { topicKey } from './channel.ts';
+import { MAX_BROADCAST_PAYLOAD_BYTES } from './frames.ts';
 import type { Hub } from './hub.ts';
 import { checkToken } from './tokens.ts';
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Plug.Parsers' default limit, which hosted Realtime's endpoint keeps; larger bodies get 413. */
+const MAX_BODY_BYTES = 8_000_000;
+const TOO_LARGE = 'Payload size exceeds tenant limit';
 
 interface OutgoingMessage {
   topic: string;
@@ -29,9 +33,12 @@ function bearer(req: IncomingMessage): string | null {
 
 /**
  * Realtime's HTTP API: `POST /api/broadcast` (the client's fallback when send() is called on a
- * channel that is not joined) and `POST /api/broadcast/<topic>/events/<event>` (httpSend). Both
- * answer 202. Public messages go straight to the subscribers; private ones are inserted into
- * realtime.messages as the caller, so its RLS policies decide, and go out after commit.
+ * channel that is not joined) and `POST /api/broadcast/<topic>/events/<event>` (httpSend), both
+ * answered 202 as on hosted Realtime. A payload over the size limit fails the whole request with
+ * 422 and sends nothing. A private message goes out only if the caller may `insert` a message of
+ * its topic under realtime.messages' policies; a refused one is dropped, and the single-message
+ * route answers 403 `Unauthorized` instead of 202 (the batch route, checking once per topic,
+ * still answers 202).
  */
 export function createHttpHandler(db: Database, keys: Keys, hub: Hub) {
   return async (req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> => {
@@ -50,19 +57,19 @@ export function createHttpHandler(db: Database, keys: Keys, hub: Hub) {
       if (e instanceof BodyError) return json(res, e.status, { error: e.message });
       throw e;
     }
-    let messages: OutgoingMessage[];
     if (single) {
       const binary = /octet-stream/i.test(req.headers['content-type'] ?? '');
       if (!binary && !isJson(body)) return json(res, 400, { error: 'Body must be JSON' });
-      messages = [
-        {
-          topic: decodeURIComponent(single[1]),
-          event: decodeURIComponent(single[2]),
-          payload: binary ? body : body.toString('utf8'),
-          binary,
-          isPrivate: url.searchParams.get('private') === 'true',
-        },
-      ];
+      const m: OutgoingMessage = {
+        topic: decodeURIComponent(single[1]),
+        event: decodeURIComponent(single[2]),
+        payload: binary ? body : body.toString('utf8'),
+        binary,
+        isPrivate: url.searchParams.get('private') === 'true',
+      };
+      if (tooLarge(m)) return json(res, 422, { errors: { payload: [TOO_LARGE] } });
+      if (m.isPrivate && !(await authorizePrivate(db, checked.claims, m.topic, 'write'))) return json(res, 403, { message: 'Unauthorized' });
+      send(hub, m);
     } else {
       let parsed: unknown;
       try {
@@ -72,15 +79,27 @@ export function createHttpHandler(db: Database, keys: Keys, hub: Hub) {
       }
       const list = (parsed as { messages?: unknown })?.messages;
       if (!Array.isArray(list)) return json(res, 400, { error: 'Body must have a messages array' });
-      messages = list.map((m: Record<string, unknown>) => ({
+      const messages: OutgoingMessage[] = list.map((m: Record<string, unknown>) => ({
         topic: String(m?.topic ?? ''),
         event: String(m?.event ?? ''),
         payload: JSON.stringify(m?.payload ?? {}),
         binary: false,
         isPrivate: m?.private === true,
       }));
+      if (messages.some(tooLarge)) {
+        return json(res, 422, { errors: { messages: messages.map((m) => (tooLarge(m) ? { payload: [TOO_LARGE] } : {})) } });
+      }
+      const mayWrite = new Map<string, boolean>();
+      for (const m of messages) {
+        if (!m.topic) continue;
+        if (m.isPrivate) {
+          let allowed = mayWrite.get(m.topic);
+          if (allowed === undefined) mayWrite.set(m.topic, (allowed = await authorizePrivate(db, checked.claims, m.topic, 'write')));
+          if (!allowed) continue;
+        }
+        send(hub, m);
+      }
     }
-    for (const m of messages) await deliver(db, hub, checked.claims, m);
     res.writeHead(202, { 'Content-Length': 0 });
     res.end();
   };
@@ -95,28 +114,12 @@ function isJson(body: Buffer): boolean {
   }
 }
 
-async function deliver(db: Database, hub: Hub, claims: Claims, m: OutgoingMessage): Promise<void> {
-  if (!m.topic) return;
-  if (!m.isPrivate) {
-    const topic = `realtime:${m.topic}`;
-    hub.broadcast(topicKey(topic, false), topic, m.event, m.payload, m.binary, null);
-    return;
-  }
-  if (m.binary) return;
-  try {
-    await db.transaction(async (tx) => {
-      await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true), set_config('realtime.topic', $3, true)`, [
-        String(claims.role),
-        JSON.stringify(claims),
-        m.topic,
-      ]);
-      await tx.query(`insert into realtime.messages (topic, extension, event, payload, private) values ($1, 'broadcast', $2, $3::jsonb, true)`, [
-        m.topic,
-        m.event,
-        m.payload,
-      ]);
-    });
-  } catch {
-    // Not allowed by realtime.messages' policies: Realtime drops it and still answers 202.
-  }
+function tooLarge(m: OutgoingMessage): boolean {
+  return Buffer.byteLength(m.payload) > MAX_BROADCAST_PAYLOAD_BYTES;
+}
+
+/** Straight to the topic's subscribers, private and public apart; nothing is stored. */
+function send(hub: Hub, m: OutgoingMessage): void {
+  const topic = `realtime:${m.topic}`;
+  hub.broadcast(topicKey(topic, m.isPrivate), topic, m.event, m.payload, m.binary, null);
 }

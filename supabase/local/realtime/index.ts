@@ -6,6 +6,7 @@ import type { Keys } from '../keys.ts';
 import { cleanupChanges, DEFAULT_RETENTION, installChangeCapture, type RetentionOptions } from './capture.ts';
 import { Catalog } from './catalog.ts';
 import { Connection } from './connection.ts';
+import { MAX_FRAME_BYTES } from './frames.ts';
 import { createHttpHandler } from './http.ts';
 import { Hub } from './hub.ts';
 import { MessageFeed } from './message-feed.ts';
@@ -45,7 +46,8 @@ export function createRealtime(ctx: { db: Database; keys: Keys }, opts: Realtime
   const messages = new MessageFeed(db, hub, log);
   const ready = Promise.all([feed.start(), messages.start()]);
   ready.catch((e) => log('realtime: could not LISTEN for changes', e));
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+  // A larger frame closes its socket with 1009, as on hosted Realtime; the server and the other sockets carry on.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES });
   const connections = new Set<Connection>();
   const deps = { db, keys, hub, feed, log };
   const httpHandler = createHttpHandler(db, keys, hub);
