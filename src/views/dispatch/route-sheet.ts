@@ -3,6 +3,7 @@ import { formatDistrictTime } from '../../domain/district-time.ts';
 import type { Locale } from '../../navigation/hash-state.ts';
 import type { PlannedRun } from '../../routing/plan-run.ts';
 import type { TurnStep } from '../../routing/turn-list.ts';
+import { csvText, type CsvValue } from '../../io/csv.ts';
 import { translate } from '../../ui/i18n/translate.ts';
 
 /** A stop of the sheet: where to hand over what, and when the truck should be there. */
@@ -133,22 +134,16 @@ export function routeSheet(run: PlannedRun, context: RouteSheetContext): RouteSh
   };
 }
 
-/** A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
-function field(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /**
  * The sheet as CSV for a spreadsheet or another system: the stops (`stop` rows), then every
  * instruction (`turn` rows, numbered per leg), with a header row. Lines end in CRLF.
  */
 export function routeSheetCsv(sheet: RouteSheet): string {
-  const rows: (string | number)[][] = [['kind', 'leg', 'n', 'text', 'drop_point', 'parcels', 'arrival', 'metres']];
+  const rows: CsvValue[][] = [['kind', 'leg', 'n', 'text', 'drop_point', 'parcels', 'arrival', 'metres']];
   for (const stop of sheet.stops)
     rows.push(['stop', stop.n, stop.n, stop.name, stop.dropPoint, stop.parcels, stop.arrival, '']);
   sheet.legs.forEach((leg, i) => {
     for (const turn of leg.turns) rows.push(['turn', i + 1, turn.n, turn.text, '', '', '', Math.round(turn.metres)]);
   });
-  return rows.map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
+  return csvText(rows);
 }
