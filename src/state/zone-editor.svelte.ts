@@ -1,7 +1,8 @@
 import type { LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import type { ZoneDraftRow, ZoneImpact, ZoneRow } from '../domain/rows.ts';
 import type { EditContext, OperationResult } from '../edit/operation.ts';
-import { createZone } from '../edit/operations/create-zone.ts';
+import { createZone, type NewZone } from '../edit/operations/create-zone.ts';
+import { importZones } from '../edit/operations/import-zones.ts';
 import { addPartToZone, cutOutOfZone } from '../edit/operations/cut-out.ts';
 import { discardZone } from '../edit/operations/discard-zone.ts';
 import { mergeZones } from '../edit/operations/merge-zones.ts';
@@ -225,6 +226,11 @@ class ZoneEditor {
       .filter((other) => other.id !== id && other.fields.status !== 'lifted')
       .map((other) => ({ id: other.id, geom: other.fields.geom }));
     return sharedEdgeZones({ id, geom: zone.fields.geom }, others);
+  }
+
+  /** Zones read from a file become new drafts in the session, one undoable edit. */
+  importZones(zones: readonly NewZone[]): boolean {
+    return this.apply((c) => importZones(c, zones));
   }
 
   // --- operations on the open zone -------------------------------------------------------
