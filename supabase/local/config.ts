@@ -33,7 +33,10 @@ export interface StackConfig {
 }
 
 export interface AuthConfig {
-  /** POST /auth/v1/signup allowed (Supabase CLI default: yes, autoconfirmed). */
+  /**
+   * POST /auth/v1/signup allowed (autoconfirmed). Default no: staff accounts are made by an
+   * admin (Auth admin API or the seed); the Supabase CLI's default is yes.
+   */
   signupEnabled: boolean;
   /** Lifetime of user access tokens in seconds (GoTrue default 3600). */
   accessTokenTtlSeconds: number;
@@ -43,6 +46,30 @@ export interface AuthConfig {
   minPasswordLength: number;
   /** bcrypt cost for new password hashes. */
   bcryptCost: number;
+  /**
+   * POST /token requests (password and refresh grants) per client address per 5 minutes
+   * (GoTrue's GOTRUE_RATE_LIMIT_TOKEN_REFRESH, default 150), refilled continuously into a bucket
+   * of `rateLimitBurst`. 0 = no limit.
+   */
+  rateLimitTokenRefresh: number;
+  /** POST /signup requests per client address per 5 minutes (GoTrue's GOTRUE_RATE_LIMIT_OTP, default 30). 0 = no limit. */
+  rateLimitOtp: number;
+  /** Bucket size of the per-address limits (GoTrue's fixed burst of 30). */
+  rateLimitBurst: number;
+  /**
+   * Header a trusted reverse proxy names the client in (GoTrue's GOTRUE_RATE_LIMIT_HEADER, e.g.
+   * `X-Forwarded-For`; its last entry is used). Null: the socket's peer address, and client
+   * headers are ignored.
+   */
+  rateLimitHeader: string | null;
+  /** Failed password sign-ins per account (email) within `accountWindowSeconds` before it is refused; 0 = no limit. */
+  accountFailedSignIns: number;
+  /** The sliding window of `accountFailedSignIns`, in seconds. */
+  accountWindowSeconds: number;
+  /** Most addresses / accounts each limiter remembers; beyond it idle, then least recently seen, entries go. */
+  rateLimitMaxKeys: number;
+  /** The limiters' clock (ms since the epoch); tests pass a fake one. Default Date.now. */
+  clock?: () => number;
 }
 
 export const DEFAULT_PORT = 54321;
@@ -60,11 +87,18 @@ export function defaultConfig(cwd = process.cwd()): StackConfig {
     envFile: resolve(cwd, '.env.local'),
     publicUrl: null,
     auth: {
-      signupEnabled: true,
+      signupEnabled: false,
       accessTokenTtlSeconds: 3600,
       refreshTokenReuseSeconds: 10,
       minPasswordLength: 6,
       bcryptCost: 10,
+      rateLimitTokenRefresh: 150,
+      rateLimitOtp: 30,
+      rateLimitBurst: 30,
+      rateLimitHeader: null,
+      accountFailedSignIns: 10,
+      accountWindowSeconds: 900,
+      rateLimitMaxKeys: 10_000,
     },
     maxBodyBytes: 10 * 1024 * 1024,
     statementTimeoutMs: 30_000,
@@ -88,7 +122,9 @@ export const USAGE = `Usage: tsx supabase/local/start.ts [options]
   --write-env <path>     where to write VITE_SUPABASE_URL / VITE_SUPABASE_ANON_KEY (default .env.local)
   --no-write-env         write no env file
   --public-url <url>     URL the stack is reached at, if not http://host:port (SUPABASE_PUBLIC_URL)
-  --disable-signup       refuse POST /auth/v1/signup (SUPABASE_AUTH_DISABLE_SIGNUP)
+  --enable-signup        allow POST /auth/v1/signup (SUPABASE_AUTH_ENABLE_SIGNUP, or GOTRUE_DISABLE_SIGNUP=false);
+                         without it sign-up is refused and staff accounts are made by an admin
+  --disable-signup       refuse POST /auth/v1/signup (the default; SUPABASE_AUTH_DISABLE_SIGNUP)
   --quiet                log less
   --help                 this text`;
 
@@ -119,14 +155,36 @@ const FLAGS = {
   'write-env': { type: 'string' },
   'no-write-env': { type: 'boolean' },
   'public-url': { type: 'string' },
+  'enable-signup': { type: 'boolean' },
   'disable-signup': { type: 'boolean' },
   quiet: { type: 'boolean' },
 } as const;
 
+const falsy = (v: string | undefined) => v !== undefined && /^(0|false|no|off)$/i.test(v);
+
+/**
+ * Sign-up is closed unless opened: `--enable-signup`, SUPABASE_AUTH_ENABLE_SIGNUP=1 or GoTrue's
+ * GOTRUE_DISABLE_SIGNUP=false. Asking for both open and closed is an error.
+ */
+function signupEnabled(values: { 'enable-signup'?: boolean; 'disable-signup'?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  const open = values['enable-signup'] || truthy(env.SUPABASE_AUTH_ENABLE_SIGNUP) || falsy(env.GOTRUE_DISABLE_SIGNUP);
+  const closed = values['disable-signup'] || truthy(env.SUPABASE_AUTH_DISABLE_SIGNUP) || truthy(env.GOTRUE_DISABLE_SIGNUP);
+  if (open && closed) throw new ConfigError('sign-up is both enabled and disabled (--enable-signup / --disable-signup and their environment variables)');
+  return Boolean(open);
+}
+
+/** An HTTP header name, or null when unset. */
+function headerName(name: string, v: string | undefined): string | null {
+  if (v === undefined || v.trim() === '') return null;
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(v.trim())) throw new ConfigError(`${name} must be an HTTP header name, got ${JSON.stringify(v)}`);
+  return v.trim().toLowerCase();
+}
+
 /**
  * Command line first, then environment, then defaults. Flags: see USAGE. Environment: PORT, HOST, SUPABASE_DATA_DIR, DATABASE_URL, SUPABASE_PUBLIC_URL,
- * SUPABASE_AUTH_DISABLE_SIGNUP, SUPABASE_STATEMENT_TIMEOUT_MS, SUPABASE_MAX_BODY_BYTES,
- * GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL, GOTRUE_JWT_EXP.
+ * SUPABASE_AUTH_ENABLE_SIGNUP, SUPABASE_AUTH_DISABLE_SIGNUP, GOTRUE_DISABLE_SIGNUP, SUPABASE_STATEMENT_TIMEOUT_MS, SUPABASE_MAX_BODY_BYTES,
+ * GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL, GOTRUE_JWT_EXP, GOTRUE_RATE_LIMIT_TOKEN_REFRESH, GOTRUE_RATE_LIMIT_OTP,
+ * GOTRUE_RATE_LIMIT_HEADER, SUPABASE_AUTH_ACCOUNT_FAILED_SIGNINS, SUPABASE_AUTH_ACCOUNT_WINDOW_SECONDS.
  */
 export function resolveConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): StackConfig {
   let parsed;
@@ -152,13 +210,18 @@ export function resolveConfig(argv: string[] = process.argv.slice(2), env: NodeJ
     publicUrl: values['public-url'] ?? env.SUPABASE_PUBLIC_URL ?? null,
     auth: {
       ...base.auth,
-      signupEnabled: !(values['disable-signup'] || truthy(env.SUPABASE_AUTH_DISABLE_SIGNUP)),
+      signupEnabled: signupEnabled(values, env),
       accessTokenTtlSeconds: int('GOTRUE_JWT_EXP', env.GOTRUE_JWT_EXP, base.auth.accessTokenTtlSeconds),
       refreshTokenReuseSeconds: int(
         'GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL',
         env.GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL,
         base.auth.refreshTokenReuseSeconds,
       ),
+      rateLimitTokenRefresh: int('GOTRUE_RATE_LIMIT_TOKEN_REFRESH', env.GOTRUE_RATE_LIMIT_TOKEN_REFRESH, base.auth.rateLimitTokenRefresh),
+      rateLimitOtp: int('GOTRUE_RATE_LIMIT_OTP', env.GOTRUE_RATE_LIMIT_OTP, base.auth.rateLimitOtp),
+      rateLimitHeader: headerName('GOTRUE_RATE_LIMIT_HEADER', env.GOTRUE_RATE_LIMIT_HEADER),
+      accountFailedSignIns: int('SUPABASE_AUTH_ACCOUNT_FAILED_SIGNINS', env.SUPABASE_AUTH_ACCOUNT_FAILED_SIGNINS, base.auth.accountFailedSignIns),
+      accountWindowSeconds: int('SUPABASE_AUTH_ACCOUNT_WINDOW_SECONDS', env.SUPABASE_AUTH_ACCOUNT_WINDOW_SECONDS, base.auth.accountWindowSeconds),
     },
     maxBodyBytes: int('SUPABASE_MAX_BODY_BYTES', env.SUPABASE_MAX_BODY_BYTES, base.maxBodyBytes),
     statementTimeoutMs: int('SUPABASE_STATEMENT_TIMEOUT_MS', env.SUPABASE_STATEMENT_TIMEOUT_MS, base.statementTimeoutMs),

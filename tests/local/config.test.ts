@@ -30,4 +30,38 @@ describe('stack configuration', () => {
     expect(resolveConfig(['--database-url', 'postgresql://b@h/db'], { DATABASE_URL: 'postgres://a@h/db' }).databaseUrl).toBe('postgresql://b@h/db');
     expect(() => resolveConfig(['--database-url', 'mysql://x'], {})).toThrow(ConfigError);
   });
+
+  it('keeps sign-up closed unless --enable-signup, SUPABASE_AUTH_ENABLE_SIGNUP or GOTRUE_DISABLE_SIGNUP=false opens it', () => {
+    expect(resolveConfig([], {}).auth.signupEnabled).toBe(false);
+    expect(resolveConfig(['--disable-signup'], {}).auth.signupEnabled).toBe(false);
+    expect(resolveConfig([], { SUPABASE_AUTH_DISABLE_SIGNUP: '1' }).auth.signupEnabled).toBe(false);
+    expect(resolveConfig([], { GOTRUE_DISABLE_SIGNUP: 'true' }).auth.signupEnabled).toBe(false);
+    expect(resolveConfig(['--enable-signup'], {}).auth.signupEnabled).toBe(true);
+    expect(resolveConfig([], { SUPABASE_AUTH_ENABLE_SIGNUP: 'yes' }).auth.signupEnabled).toBe(true);
+    expect(resolveConfig([], { GOTRUE_DISABLE_SIGNUP: 'false' }).auth.signupEnabled).toBe(true);
+    expect(() => resolveConfig(['--enable-signup', '--disable-signup'], {})).toThrow(ConfigError);
+    expect(() => resolveConfig(['--enable-signup'], { GOTRUE_DISABLE_SIGNUP: '1' })).toThrow(/both enabled and disabled/);
+  });
+
+  it("has GoTrue's per-address sign-in limits and the per-account one by default, each settable", () => {
+    const d = resolveConfig([], {}).auth;
+    expect(d).toMatchObject({
+      rateLimitTokenRefresh: 150,
+      rateLimitOtp: 30,
+      rateLimitBurst: 30,
+      rateLimitHeader: null,
+      accountFailedSignIns: 10,
+      accountWindowSeconds: 900,
+    });
+    const c = resolveConfig([], {
+      GOTRUE_RATE_LIMIT_TOKEN_REFRESH: '300',
+      GOTRUE_RATE_LIMIT_OTP: '0',
+      GOTRUE_RATE_LIMIT_HEADER: 'X-Forwarded-For',
+      SUPABASE_AUTH_ACCOUNT_FAILED_SIGNINS: '5',
+      SUPABASE_AUTH_ACCOUNT_WINDOW_SECONDS: '60',
+    }).auth;
+    expect(c).toMatchObject({ rateLimitTokenRefresh: 300, rateLimitOtp: 0, rateLimitHeader: 'x-forwarded-for', accountFailedSignIns: 5, accountWindowSeconds: 60 });
+    expect(() => resolveConfig([], { GOTRUE_RATE_LIMIT_TOKEN_REFRESH: 'lots' })).toThrow(/GOTRUE_RATE_LIMIT_TOKEN_REFRESH/);
+    expect(() => resolveConfig([], { GOTRUE_RATE_LIMIT_HEADER: 'not a header' })).toThrow(ConfigError);
+  });
 });

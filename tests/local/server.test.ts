@@ -6,7 +6,7 @@ import { startTestStack, type TestStack } from '../helpers/stack.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ auth: { signupEnabled: true } });
 });
 afterAll(() => stack?.stop());
 

@@ -1,5 +1,5 @@
 import type { StackContext } from '../context.ts';
-import { AuthError } from './errors.ts';
+import { AuthError, badJwtFrom } from './errors.ts';
 import { assertStrongPassword, hashPassword } from './password.ts';
 import { findUserById, insertUser, normaliseEmail, toUser, USER_COLUMNS, UUID_RE, type UserRow } from './users.ts';
 import { obj, str, type Body } from './fields.ts';
@@ -12,7 +12,7 @@ export async function requireAdmin(ctx: StackContext, bearer: string | null): Pr
   try {
     role = (await ctx.keys.verify(bearer)).role;
   } catch (e) {
-    throw new AuthError(403, 'bad_jwt', `invalid JWT: unable to parse or verify signature, ${(e as Error).message}`);
+    throw badJwtFrom(e);
   }
   if (role !== 'service_role' && role !== 'supabase_admin') throw new AuthError(403, 'not_admin', 'User not allowed');
 }

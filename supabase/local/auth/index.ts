@@ -6,6 +6,7 @@ import { sendEmpty, sendJson } from '../http/respond.ts';
 import { createUser, deleteUserById, getUserById, listUsers, requireAdmin, updateUserById } from './admin.ts';
 import { API_VERSION, AuthError, sendAuthError } from './errors.ts';
 import type { Body } from './fields.ts';
+import { AuthThrottle, clientAddress } from './throttle.ts';
 import { getUser, logout, signUp, tokenGrant, updateUser } from './user-routes.ts';
 
 export type AuthHandler = (req: IncomingMessage, res: ServerResponse, path: string, url: URL) => Promise<void>;
@@ -17,9 +18,10 @@ const HEADERS = { 'X-Supabase-Api-Version': API_VERSION };
  * Every failure becomes a C.3 error; anything unexpected is a 500 without internals.
  */
 export function createAuthHandler(ctx: StackContext, onError: (e: unknown) => void = () => {}): AuthHandler {
+  const throttle = new AuthThrottle(() => ctx.config.auth);
   return async (req, res, path, url) => {
     try {
-      await route(ctx, req, res, path, url);
+      await route(ctx, throttle, req, res, path, url);
     } catch (e) {
       if (e instanceof AuthError) return sendAuthError(res, e);
       if (e instanceof BodyError) {
@@ -38,13 +40,16 @@ async function body(ctx: StackContext, req: IncomingMessage): Promise<Body> {
   return b as Body;
 }
 
-async function route(ctx: StackContext, req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {
+async function route(ctx: StackContext, throttle: AuthThrottle, req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {
   const method = req.method ?? 'GET';
   const bearer = bearerToken(req);
   const ok = (b: unknown, headers: Record<string, string> = {}) => sendJson(res, 200, b, { ...HEADERS, ...headers });
+  const limits = () => ({ throttle, address: clientAddress(req, ctx.config.auth.rateLimitHeader) });
 
-  if (path === '/token' && method === 'POST') return ok(await tokenGrant(ctx, url.searchParams.get('grant_type'), await body(ctx, req)));
-  if (path === '/signup' && method === 'POST') return ok(await signUp(ctx, await body(ctx, req)));
+  if (path === '/token' && method === 'POST') {
+    return ok(await tokenGrant(ctx, url.searchParams.get('grant_type'), await body(ctx, req), limits()));
+  }
+  if (path === '/signup' && method === 'POST') return ok(await signUp(ctx, await body(ctx, req), limits()));
   if (path === '/user' && method === 'GET') return ok(await getUser(ctx, bearer));
   if (path === '/user' && method === 'PUT') return ok(await updateUser(ctx, bearer, await body(ctx, req)));
   if (path === '/logout' && method === 'POST') {
@@ -72,7 +77,13 @@ async function route(ctx: StackContext, req: IncomingMessage, res: ServerRespons
     if (path === '/admin/users' && method === 'POST') return ok(await createUser(ctx, await body(ctx, req)));
     if (id && !id.includes('/')) {
       if (method === 'GET') return ok(await getUserById(ctx, id));
-      if (method === 'PUT') return ok(await updateUserById(ctx, id, await body(ctx, req)));
+      if (method === 'PUT') {
+        const b = await body(ctx, req);
+        const user = await updateUserById(ctx, id, b);
+        // An admin setting a password lets a locked-out account sign in again at once.
+        if (typeof b.password === 'string' && typeof user.email === 'string') throttle.forgetAccount(user.email);
+        return ok(user);
+      }
       if (method === 'DELETE') return ok(await deleteUserById(ctx, id, await body(ctx, req)));
     }
   }

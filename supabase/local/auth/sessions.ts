@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Tx } from '../db.ts';
 import type { StackContext } from '../context.ts';
-import { JwtError } from '../keys.ts';
-import { AuthError, badJwt } from './errors.ts';
+import { AuthError, badJwt, badJwtFrom } from './errors.ts';
 import { appMetadata, findUserById, toUser, UUID_RE, type UserRow } from './users.ts';
 
 /** Opaque, single-use refresh tokens as GoTrue issues them (12 url-safe characters). */
@@ -134,8 +133,7 @@ export async function authenticateUser(ctx: StackContext, tx: Tx, token: string 
   try {
     claims = await ctx.keys.verify(token);
   } catch (e) {
-    const reason = e instanceof JwtError && e.problem === 'expired' ? 'token has invalid claims: token is expired' : (e as Error).message;
-    throw badJwt(`invalid JWT: unable to parse or verify signature, ${reason}`);
+    throw badJwtFrom(e);
   }
   const sub = claims.sub;
   if (typeof sub !== 'string' || sub === '') throw badJwt('invalid claim: missing sub claim');

@@ -4,38 +4,60 @@ import { AuthError, invalidCredentials, validationFailed } from './errors.ts';
 import { assertStrongPassword, checkPassword, hashPassword } from './password.ts';
 import { authenticateUser, endSessions, refreshSession, startSession, type Session } from './sessions.ts';
 import { obj, str, type Body } from './fields.ts';
+import type { AuthThrottle } from './throttle.ts';
 import { findUserByEmail, insertUser, mergeMetadata, normaliseEmail, toUser, USER_COLUMNS, type UserRow } from './users.ts';
 
-/** POST /token?grant_type=password|refresh_token */
-export async function tokenGrant(ctx: StackContext, grantType: string | null, body: Body): Promise<Session> {
-  if (grantType === 'password') return passwordGrant(ctx, body);
-  if (grantType === 'refresh_token') {
-    const token = str(body.refresh_token);
-    if (!token) throw new AuthError(400, 'validation_failed', 'refresh_token required');
-    const result = await ctx.db.transaction((tx) => refreshSession(ctx, tx, token));
-    if (result instanceof AuthError) throw result;
-    return result;
-  }
-  throw new AuthError(400, 'invalid_credentials', 'unsupported_grant_type');
+/** The throttles of the running auth service and the client address of this request. */
+export interface Limits {
+  throttle: AuthThrottle;
+  address: string;
 }
 
-async function passwordGrant(ctx: StackContext, body: Body): Promise<Session> {
+/**
+ * POST /token?grant_type=password|refresh_token. As in GoTrue, every grant of a known type
+ * takes from the client address's /token bucket first (429 over_request_rate_limit).
+ */
+export async function tokenGrant(ctx: StackContext, grantType: string | null, body: Body, limits: Limits): Promise<Session> {
+  if (grantType !== 'password' && grantType !== 'refresh_token') throw new AuthError(400, 'invalid_credentials', 'unsupported_grant_type');
+  limits.throttle.tokenRequest(limits.address);
+  if (grantType === 'password') return passwordGrant(ctx, body, limits.throttle);
+  const token = str(body.refresh_token);
+  if (!token) throw new AuthError(400, 'validation_failed', 'refresh_token required');
+  const result = await ctx.db.transaction((tx) => refreshSession(ctx, tx, token));
+  if (result instanceof AuthError) throw result;
+  return result;
+}
+
+/**
+ * The password grant. The attempt counts against the account (the normalised email, known or
+ * not, so the answer says nothing about which accounts exist) before the password is checked,
+ * and is taken back only when the password is right: a locked account is refused even with
+ * the right password until its window passes.
+ */
+async function passwordGrant(ctx: StackContext, body: Body, throttle: AuthThrottle): Promise<Session> {
   const email = str(body.email);
   const password = str(body.password) ?? '';
   if (!email) {
     if (str(body.phone)) throw new AuthError(400, 'phone_provider_disabled', 'Phone logins are disabled');
     throw validationFailed('missing email or phone');
   }
-  const user = await findUserByEmail(ctx.db, email.trim().toLowerCase());
+  const account = email.trim().toLowerCase();
+  const succeeded = throttle.passwordAttempt(account);
+  const user = await findUserByEmail(ctx.db, account);
   if (!user || !(await checkPassword(password, user.encrypted_password))) throw invalidCredentials();
+  succeeded();
   if (!user.email_confirmed_at) throw new AuthError(400, 'email_not_confirmed', 'Email not confirmed');
   if (user.banned_until && user.banned_until.getTime() > Date.now()) throw new AuthError(400, 'user_banned', 'User is banned');
   return ctx.db.transaction((tx) => startSession(ctx, tx, user));
 }
 
-/** POST /signup: autoconfirmed, so the answer is a session (C.1). */
-export async function signUp(ctx: StackContext, body: Body): Promise<Session> {
+/**
+ * POST /signup: autoconfirmed, so the answer is a session (C.1). In GoTrue's order: the
+ * per-address sign-up bucket, then 422 signup_disabled when sign-up is off (the default).
+ */
+export async function signUp(ctx: StackContext, body: Body, limits: Limits): Promise<Session> {
   const cfg = ctx.config.auth;
+  limits.throttle.signupRequest(limits.address);
   if (!cfg.signupEnabled) throw new AuthError(422, 'signup_disabled', 'Signups not allowed for this instance');
   const rawEmail = str(body.email);
   const password = str(body.password);

@@ -10,6 +10,7 @@ const EXPOSED = [
   'Link',
   'X-Supabase-Api-Version',
   'X-Sb-Error-Code',
+  'Retry-After',
 ].join(', ');
 
 const ALLOWED_HEADERS =

@@ -24,6 +24,9 @@ function unauthorized(code: string, message: string): RestError {
 /**
  * The caller's database role and claims, as PostgREST derives them: the bearer token (or the
  * `apikey` header when no Authorization is sent) must verify; no token at all means anon.
+ * A token that does not decode or verify is 401 PGRST301; one whose claims fail (expired, no
+ * `exp`, an `aud` other than `authenticated`: keys.ts) is 401 PGRST303, PostgREST's code for
+ * claim errors ("JWT expired", "JWT not in audience", "The JWT 'exp' claim must be a number").
  */
 export async function authenticate(req: IncomingMessage, keys: Keys): Promise<Caller> {
   const authorization = headerValue(req.headers.authorization);
