@@ -527,6 +527,18 @@ export const zhCN = {
   'data.column.compound_name': '小区名称',
   'data.column.zone_id': '区域编号',
   'data.column.zone_name': '区域名称',
+  'bounds.east': '东至{what}',
+  'bounds.south': '南至{what}',
+  'bounds.west': '西至{what}',
+  'bounds.north': '北至{what}',
+  'bounds.separator': '，',
+  'bounds.side.east': '东',
+  'bounds.side.south': '南',
+  'bounds.side.west': '西',
+  'bounds.side.north': '北',
+  'bounds.wall': '{name}{side}侧围墙',
+  'bounds.short': '距{name}约 {metres} 米处',
+  'bounds.none': '（无可命名的道路或建筑）',
   'panel.close': '关闭',
 } as const;
 
