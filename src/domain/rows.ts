@@ -90,7 +90,18 @@ export interface ZoneRow {
   created_at: string;
   updated_at: string;
   updated_by: string | null;
+  /** Boundary wording (四至) as the posted notice gives it, in Chinese; public. */
+  bounds_zh: string | null;
+  /** Boundary wording in English; public. */
+  bounds_en: string | null;
 }
+
+/**
+ * A zone as a revision recorded it: revisions written before the boundary wording existed
+ * (…002100_zone_bounds.sql) have no `bounds_zh` / `bounds_en` keys at all.
+ */
+export type ZoneSnapshot<T extends Pick<ZoneRow, 'bounds_zh' | 'bounds_en'>> = Omit<T, 'bounds_zh' | 'bounds_en'> &
+  Partial<Pick<T, 'bounds_zh' | 'bounds_en'>>;
 
 export interface ZoneRevisionRow {
   id: number;
@@ -101,9 +112,9 @@ export interface ZoneRevisionRow {
   change_kind: ZoneChangeKind;
   changed_fields: string[];
   /** The whole zone row as it was after the change (before it, for a deletion). */
-  row: ZoneRow;
+  row: ZoneSnapshot<ZoneRow>;
   /** The public columns of `row` when the zone was active or lifted, else null. */
-  public_row: PublicZoneRow | null;
+  public_row: ZoneSnapshot<PublicZoneRow> | null;
   changed_by: string | null;
   changed_by_email: string | null;
   changed_at: string;
@@ -133,6 +144,9 @@ export interface ZoneDraftRow {
   updated_at: string;
   updated_by: string | null;
   updated_by_email: string | null;
+  /** Boundary wording (四至), published with the draft. */
+  bounds_zh: string | null;
+  bounds_en: string | null;
 }
 
 export const ZONE_DRAFT_STATUSES = ['active', 'lifted'] as const satisfies readonly ZoneStatus[];
@@ -228,6 +242,8 @@ export const ZONE_PUBLIC_COLUMNS = [
   'review_days',
   'version',
   'updated_at',
+  'bounds_zh',
+  'bounds_en',
 ] as const satisfies readonly (keyof ZoneRow)[];
 export type PublicZoneRow = Pick<ZoneRow, (typeof ZONE_PUBLIC_COLUMNS)[number]>;
 
@@ -290,8 +306,8 @@ export interface ZoneImpact {
   area_m2: number;
 }
 
-/** A row of `zones_at_point(lng, lat)`, most severe level first. */
-export type ZoneAtPoint = Omit<PublicZoneRow, 'geom'>;
+/** A row of `zones_at_point(lng, lat)`, most severe level first (without geometry and boundary wording). */
+export type ZoneAtPoint = Omit<PublicZoneRow, 'geom' | 'bounds_zh' | 'bounds_en'>;
 
 /** A row of `nearest_sites(lng, lat, kind, max_count, open_only)`, nearest first. */
 export interface NearestSite {
@@ -308,7 +324,20 @@ export interface NearestSite {
 
 /** Fields `save_zone(id, expected_version, patch)` accepts in `patch`. */
 export type ZonePatch = Partial<
-  Pick<ZoneRow, 'name' | 'name_en' | 'level' | 'status' | 'district' | 'geom' | 'effective_from' | 'review_days' | 'notes'>
+  Pick<
+    ZoneRow,
+    | 'name'
+    | 'name_en'
+    | 'level'
+    | 'status'
+    | 'district'
+    | 'geom'
+    | 'effective_from'
+    | 'review_days'
+    | 'notes'
+    | 'bounds_zh'
+    | 'bounds_en'
+  >
 >;
 
 /** SQLSTATEs the RPC functions raise (PostgREST answers PTnnn with HTTP nnn). */
@@ -328,6 +357,8 @@ export interface CreateZoneFields {
   effective_from?: string | null;
   review_days?: number | null;
   notes?: string | null;
+  bounds_zh?: string | null;
+  bounds_en?: string | null;
 }
 
 /**
@@ -335,7 +366,10 @@ export interface CreateZoneFields {
  * missing ones come from the zone (new draft) or the draft (existing one); null clears an optional one.
  */
 export type ZoneDraftFields = Partial<
-  Pick<ZoneDraftRow, 'name' | 'name_en' | 'level' | 'status' | 'effective_from' | 'review_days' | 'notes'> & {
+  Pick<
+    ZoneDraftRow,
+    'name' | 'name_en' | 'level' | 'status' | 'effective_from' | 'review_days' | 'notes' | 'bounds_zh' | 'bounds_en'
+  > & {
     geom: ZoneGeometryInput;
   }
 >;
@@ -417,3 +451,199 @@ export interface DeliveryConflictDetails {
   stop_id?: string;
   current_status?: StopStatus;
 }
+
+// Headquarters operations (supabase/migrations/…001500 to …002000): site history and writes,
+// mobile testing teams' enterprises, case reports, the zone rules and the decisions on their
+// proposals. Staff read all of it, commanders write; the public sees none of it.
+
+/** 'imported': written by the seed loader, not by a user. */
+export const SITE_CHANGE_KINDS = ['imported', 'created', 'updated', 'deleted'] as const;
+export type SiteChangeKind = (typeof SITE_CHANGE_KINDS)[number];
+
+/** One revision of a site, written by trigger on every change (staff only: quarantine sites and depots are secret). */
+export interface SiteRevisionRow {
+  id: number;
+  site_id: string;
+  /** The site's kind (also in `row`), for trend queries by kind. */
+  site_kind: SiteKind;
+  /** The site's version after this change (a deletion gets the next version). */
+  version: number;
+  op: 'INSERT' | 'UPDATE' | 'DELETE';
+  change_kind: SiteChangeKind;
+  /** The columns that changed (updates; version and timestamps not counted). */
+  changed_fields: (keyof SiteRow)[];
+  /** The whole site row after the change (before it, for a deletion). */
+  row: SiteRow;
+  changed_by: string | null;
+  changed_by_email: string | null;
+  changed_at: string;
+}
+
+/** GeoJSON geometry the site RPCs accept: a Point (lng, lat), or a Feature of one. */
+export type SiteGeometryInput = Point | Feature<Point>;
+
+/** The columns of a site the RPCs set (all but id, kind and the server-owned ones). */
+type SiteFields = Omit<SiteRow, 'id' | 'kind' | 'geom' | 'version' | 'updated_at' | 'updated_by'>;
+
+/**
+ * `fields` of `create_site(fields)`: kind, name and geom required. A checkpoint needs `state`, a
+ * quarantine site `rooms_total` and `site_type`; opens and closes (`HH:MM` or `HH:MM:SS`) come
+ * together; rooms_occupied <= rooms_ready <= rooms_total. `district` defaults to the district the
+ * point lies in.
+ */
+export type CreateSiteFields = Partial<SiteFields> & {
+  /** Optional; a new UUID when absent. */
+  id?: string;
+  kind: SiteKind;
+  name: string;
+  geom: SiteGeometryInput;
+};
+
+/** `patch` of `save_site(id, expected_version, patch)`: null clears an optional field; `kind` only as it is. */
+export type SitePatch = Partial<SiteFields & { kind: SiteKind; geom: SiteGeometryInput }>;
+
+/**
+ * `details` of a PT409 from save_site, create_site, record_case_report, save_case_report and
+ * save_zone_rules, as JSON: `current_version` is the record's (null when an id in use was created
+ * at the same moment).
+ */
+export interface RecordConflictDetails {
+  current_version: number | null;
+  conflict: 'site' | 'case_report' | 'zone_rules';
+  site_id?: string;
+  case_report_id?: string;
+}
+
+/** An enterprise (site kind 'enterprise') a mobile testing team (site kind 'mobile_testing') serves. */
+export interface MobileTeamEnterpriseRow {
+  team_id: string;
+  enterprise_id: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+/** What `set_team_enterprises(team_id, enterprise_ids)` returns: the team's list after the call, sorted. */
+export interface TeamEnterprises {
+  team_id: string;
+  enterprise_ids: string[];
+}
+
+/** Sources of case reports the app offers; `source` is free text (non-empty). */
+export const CASE_REPORT_SOURCES = ['社区筛查', '集中隔离点', '密接追踪'] as const;
+
+/** New cases reported in one compound on one day: figures only, never personal data. */
+export interface CaseReportRow {
+  id: string;
+  compound_id: string;
+  /** The day of the report (district time), `YYYY-MM-DD`. */
+  reported_on: string;
+  /** New cases, at least 1. */
+  count: number;
+  source: string;
+  notes: string | null;
+  /** Bumped by the database on every change; send it back to save (save_case_report). */
+  version: number;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export const CASE_REPORT_CHANGE_KINDS = ['created', 'updated', 'deleted'] as const;
+export type CaseReportChangeKind = (typeof CASE_REPORT_CHANGE_KINDS)[number];
+
+/** One revision of a case report, written by trigger on every change. */
+export interface CaseReportRevisionRow {
+  id: number;
+  case_report_id: string;
+  version: number;
+  op: 'INSERT' | 'UPDATE' | 'DELETE';
+  change_kind: CaseReportChangeKind;
+  changed_fields: (keyof CaseReportRow)[];
+  /** The whole report after the change (before it, for a deletion). */
+  row: CaseReportRow;
+  changed_by: string | null;
+  changed_by_email: string | null;
+  changed_at: string;
+}
+
+/** `fields` of `record_case_report(fields)`. */
+export interface RecordCaseReportFields {
+  /** Optional; a new UUID when absent. Send one to make a retried call safe (an id in use is PT409). */
+  id?: string;
+  compound_id: string;
+  /** `YYYY-MM-DD`, not after today in the district. */
+  reported_on: string;
+  count: number;
+  source: string;
+  notes?: string | null;
+}
+
+/** `patch` of `save_case_report(id, expected_version, patch)`. */
+export type CaseReportPatch = Partial<Omit<RecordCaseReportFields, 'id'>>;
+
+/** The zone rules: one row, staff read, commanders change it (save_zone_rules). */
+export interface ZoneRulesRow {
+  /** Always true: the table has one row. */
+  id: true;
+  /** A lockdown zone without a new case for this many days: propose stepping down to control. */
+  lockdown_to_control_days: number;
+  /** A control zone without a new case for this many days: propose stepping down to precaution. */
+  control_to_precaution_days: number;
+  /** A case in a compound of a control zone: propose sealing it. */
+  seal_on_case_in_control: boolean;
+  version: number;
+  updated_at: string;
+  updated_by: string | null;
+  updated_by_email: string | null;
+}
+
+/** `patch` of `save_zone_rules(expected_version, patch)`. */
+export type ZoneRulesPatch = Partial<
+  Pick<ZoneRulesRow, 'lockdown_to_control_days' | 'control_to_precaution_days' | 'seal_on_case_in_control'>
+>;
+
+export const ZONE_PROPOSAL_KINDS = ['step_down', 'seal'] as const;
+export type ZoneProposalKind = (typeof ZONE_PROPOSAL_KINDS)[number];
+
+export const ZONE_PROPOSAL_DECISIONS = ['accepted', 'dismissed'] as const;
+export type ZoneProposalDecision = (typeof ZONE_PROPOSAL_DECISIONS)[number];
+
+/** The facts a rule proposed on; free JSON, these keys by convention. */
+export interface ZoneProposalBasis {
+  /** The last case in the zone (step_down) or the case that prompts sealing (seal), `YYYY-MM-DD`. */
+  last_case_on?: string;
+  /** Days without a new case (step_down), or the rule's threshold. */
+  days?: number;
+  /** The date the step down would take effect, `YYYY-MM-DD`. */
+  effective_on?: string;
+  /** The zone_rules version that proposed it. */
+  rules_version?: number;
+  case_report_id?: string;
+  [key: string]: unknown;
+}
+
+/** A commander's answer to a rule's proposal: a record (insert only). */
+export interface ZoneProposalDecisionRow {
+  id: string;
+  kind: ZoneProposalKind;
+  /** Required for step_down; for seal the zone the compound lies in now, or null. */
+  zone_id: string | null;
+  /** The zone's version when the decision was made (set by the database). */
+  zone_version: number | null;
+  /** Required for seal. */
+  compound_id: string | null;
+  /** step_down: 'control' or 'precaution'; seal: 'lockdown'. */
+  proposed_level: ZoneLevel;
+  basis: ZoneProposalBasis;
+  decision: ZoneProposalDecision;
+  /** Required when dismissed. */
+  reason: string | null;
+  decided_by: string | null;
+  decided_by_email: string | null;
+  decided_at: string;
+}
+
+/** What a commander inserts into zone_proposal_decisions (the rest is the database's). */
+export type ZoneProposalDecisionInput = Pick<ZoneProposalDecisionRow, 'kind' | 'proposed_level' | 'decision'> &
+  Partial<Pick<ZoneProposalDecisionRow, 'id' | 'zone_id' | 'compound_id' | 'basis' | 'reason'>>;

@@ -73,3 +73,65 @@ export const ACCESS: Record<AppTable, Record<Actor, Access>> = Object.fromEntrie
     ),
   ]),
 ) as Record<AppTable, Record<Actor, Access>>;
+
+/**
+ * The headquarters tables (…001500 to …002000), whose matrix tests/db/hq-operations.test.ts checks.
+ * They differ in what may be written, so each operation has its own answer: revisions are written
+ * by trigger only, the zone rules are one row that commanders update, decisions are records that
+ * commanders insert and nobody changes. Staff (commanders and dispatchers) read all of them; the
+ * public has no grant at all (anon: 'refused'), a signed-in user without a staff role sees nothing.
+ */
+export const HQ_TABLES = [
+  'site_revisions',
+  'mobile_team_enterprises',
+  'case_reports',
+  'case_report_revisions',
+  'zone_rules',
+  'zone_proposal_decisions',
+] as const;
+export type HqTable = (typeof HQ_TABLES)[number];
+
+export interface HqAccess {
+  read: Visibility;
+  insert: boolean;
+  update: boolean;
+  delete: boolean;
+}
+
+const HQ_COMMANDER_WRITES: Record<HqTable, { insert: boolean; update: boolean; delete: boolean }> = {
+  site_revisions: { insert: false, update: false, delete: false },
+  mobile_team_enterprises: { insert: true, update: true, delete: true },
+  case_reports: { insert: true, update: true, delete: true },
+  case_report_revisions: { insert: false, update: false, delete: false },
+  zone_rules: { insert: false, update: true, delete: false },
+  zone_proposal_decisions: { insert: true, update: false, delete: false },
+};
+
+function hqAccess(table: HqTable, actor: Actor): HqAccess {
+  const none = { insert: false, update: false, delete: false };
+  switch (actor) {
+    case 'anon':
+      return { read: 'refused', ...none };
+    case 'authenticated':
+      return { read: 'none', ...none };
+    case 'dispatcher':
+      return { read: 'all', ...none };
+    case 'commander':
+      return { read: 'all', ...HQ_COMMANDER_WRITES[table] };
+    case 'service_role':
+      // repairs and imports: every grant, RLS bypassed
+      return { read: 'all', insert: true, update: true, delete: true };
+  }
+}
+
+export const HQ_ACCESS: Record<HqTable, Record<Actor, HqAccess>> = Object.fromEntries(
+  HQ_TABLES.map((table) => [
+    table,
+    Object.fromEntries(
+      (['anon', 'authenticated', 'dispatcher', 'commander', 'service_role'] as const).map((actor) => [
+        actor,
+        hqAccess(table, actor),
+      ]),
+    ),
+  ]),
+) as Record<HqTable, Record<Actor, HqAccess>>;

@@ -29,6 +29,8 @@ function revision(
           review_days: 14,
           version,
           updated_at: changedAt,
+          bounds_zh: null,
+          bounds_en: null,
         };
   return { zone_id: zoneId, version, op: 'UPDATE', change_kind: 'updated', changed_fields: [], public_row: publicRow, changed_at: changedAt, ...change };
 }

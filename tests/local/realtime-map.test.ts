@@ -127,7 +127,21 @@ describe('row-level security on postgres_changes', () => {
     expect(pub.new).not.toHaveProperty('notes');
     expect(pub.new).not.toHaveProperty('updated_by');
     expect(Object.keys(pub.new).sort()).toEqual(
-      ['id', 'name', 'name_en', 'level', 'status', 'district', 'geom', 'effective_from', 'review_days', 'version', 'updated_at'].sort(),
+      [
+        'id',
+        'name',
+        'name_en',
+        'level',
+        'status',
+        'district',
+        'geom',
+        'effective_from',
+        'review_days',
+        'version',
+        'updated_at',
+        'bounds_zh',
+        'bounds_en',
+      ].sort(),
     );
   });
 
