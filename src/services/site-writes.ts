@@ -1,18 +1,17 @@
-import type { Point } from 'geojson';
-import type { SiteRow } from '../domain/rows.ts';
-import type { SiteFields } from '../domain/site-validation.ts';
+import type { CreateSiteFields, RecordConflictDetails, SitePatch, SiteRow } from '../domain/rows.ts';
 import { supabase } from './supabase.ts';
 import { callWrite as call, type WriteResult } from './write-result.ts';
 
-/** What a commander sends for a site: its edited fields and, to move it, a GeoJSON point. */
-export type SitePatch = Partial<Omit<SiteFields, 'kind'>> & { geom?: Point };
-
 /**
- * The commander's writes to sites, over `create_site` and `save_site` (versioned like the zone
- * RPCs; the database keeps every change in `site_revisions`). Resolves, never throws, for what
- * the server refuses (see WriteResult): `conflict` when someone saved the site first.
+ * The commander's writes to sites, over `create_site` and `save_site` (…1600_site_writes.sql:
+ * versioned like the zone RPCs; the database keeps every change in `site_revisions`). Resolves,
+ * never throws, for what the server refuses (see WriteResult): `conflict` when someone saved the
+ * site first, `invalid` naming the field or rule.
  */
-export function createSite(fields: SiteFields & { geom: Point }, client = supabase): Promise<WriteResult<SiteRow>> {
+export function createSite(
+  fields: CreateSiteFields,
+  client = supabase,
+): Promise<WriteResult<SiteRow, RecordConflictDetails>> {
   return call('create_site', { fields }, client);
 }
 
@@ -22,6 +21,6 @@ export function saveSite(
   expectedVersion: number,
   patch: SitePatch,
   client = supabase,
-): Promise<WriteResult<SiteRow>> {
+): Promise<WriteResult<SiteRow, RecordConflictDetails>> {
   return call('save_site', { id, expected_version: expectedVersion, patch }, client);
 }

@@ -1,7 +1,8 @@
 import type { Position } from 'geojson';
 import type { SiteKind, SiteRow } from '../domain/rows.ts';
 import { siteFieldsFor, validateSite, type SiteFields, type SiteProblem } from '../domain/site-validation.ts';
-import { createSite, saveSite, type SitePatch } from '../services/site-writes.ts';
+import type { SitePatch } from '../domain/rows.ts';
+import { createSite, saveSite } from '../services/site-writes.ts';
 import { staffSites } from './staff-data.svelte.ts';
 
 /** The fields of a site row a commander edits. */

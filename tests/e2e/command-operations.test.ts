@@ -2,11 +2,13 @@
 // against the requirement, with the charts), and the sites (edit with validation, move by
 // dragging, close).
 import { readFileSync } from 'node:fs';
+import type { Position } from 'geojson';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { COMMANDER, DEMO_PASSWORD } from '../helpers/stack.ts';
 import { DESKTOP, PHONE, sizeTag, useAppSuite, type Viewport } from './helpers/app-suite.ts';
 import { screenshot } from './helpers/browser.ts';
+import { toPagePoint } from './helpers/map-math.ts';
 
 const suite = useAppSuite();
 
@@ -72,6 +74,86 @@ describe('import and export', () => {
     await expect.poll(() => page.getByTestId('unsaved-count').innerText()).toContain('3');
     await page.getByTestId('undo').click();
     await expect.poll(() => page.getByTestId('unsaved-count').count()).toBe(0);
+    await page.close();
+  });
+});
+
+describe('sites', () => {
+  it('edits a testing site with checked fields, moves it by dragging, closes it, and adds a quarantine site', async () => {
+    const client = await suite.stack.signIn(COMMANDER, DEMO_PASSWORD);
+    const { data } = await client
+      .from('sites')
+      .select('id,name,geom,version')
+      .eq('kind', 'testing_site')
+      .order('id')
+      .limit(1)
+      .single();
+    const site = data as { id: string; name: string; geom: { coordinates: Position }; version: number };
+    const center = site.geom.coordinates;
+    const zoom = 16;
+    const page = await suite.signIn(COMMANDER, DEMO_PASSWORD, DESKTOP);
+    await page.goto(`${suite.stack.url}/#/command?map=${zoom}/${center[1]}/${center[0]}`);
+    await page.reload();
+    await page.waitForSelector('[data-map-ready="true"]', { timeout: 90_000 });
+    await page.getByTestId('section-sites').click();
+    const panel = page.getByTestId('sites-panel');
+    await panel.getByTestId('site-search').fill(site.name);
+    await panel.locator(`[data-site-id="${site.id}"]`).click();
+    const form = panel.getByTestId('site-form');
+    await form.waitFor();
+
+    // A negative capacity is named and cannot be saved; occupied hours half given neither.
+    await form.getByTestId('site-capacity_per_hour').fill('-5');
+    expect(await form.locator('[role="alert"]').first().innerText()).toBe('不能为负数');
+    expect(await panel.getByTestId('site-save').isDisabled()).toBe(true);
+    await form.getByTestId('site-capacity_per_hour').fill('420');
+    await panel.getByTestId('site-save').click();
+    await expect.poll(() => panel.getByTestId('site-outcome').innerText()).toBe('已保存。');
+    const saved = await client.from('sites').select('capacity_per_hour,version').eq('id', site.id).single();
+    expect(saved.data).toEqual({ capacity_per_hour: 420, version: site.version + 1 });
+
+    // Drag the handle 80 px east: the site moves there when saved.
+    const box = (await page.getByTestId('map').boundingBox())!;
+    const from = toPagePoint(center, center, zoom, box);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 40, from.y, { steps: 4 });
+    await page.mouse.move(from.x + 80, from.y, { steps: 4 });
+    await page.mouse.up();
+    await panel.getByTestId('site-save').click();
+    await expect
+      .poll(async () => {
+        const moved = await client.from('sites').select('geom').eq('id', site.id).single();
+        return (moved.data as { geom: { coordinates: Position } }).geom.coordinates[0] - center[0];
+      })
+      .toBeGreaterThan(0.0003);
+    await screenshot(page, 'command-sites-1280x800');
+
+    await panel.getByTestId('site-close').click();
+    await expect
+      .poll(async () => (await client.from('sites').select('status').eq('id', site.id).single()).data)
+      .toEqual({ status: 'closed' });
+    const { data: revisions } = await client.from('site_revisions').select('version').eq('site_id', site.id);
+    expect((revisions as unknown[]).length).toBeGreaterThanOrEqual(3);
+
+    // A new quarantine site, placed by clicking the map.
+    await panel.getByTestId('site-kind').selectOption('quarantine_site');
+    await panel.getByTestId('site-new').click();
+    await page.mouse.click(from.x - 120, from.y + 60);
+    await form.waitFor();
+    await form.getByTestId('site-name').fill('测试隔离酒店');
+    await form.getByTestId('site-rooms_total').fill('80');
+    await form.getByTestId('site-rooms_ready').fill('90');
+    expect(await form.locator('[role="alert"]').first().innerText()).toBe('可用房间不能多于房间总数');
+    await form.getByTestId('site-rooms_ready').fill('60');
+    await panel.getByTestId('site-save').click();
+    await expect.poll(() => panel.getByTestId('site-outcome').innerText()).toBe('已保存。');
+    const created = await client
+      .from('sites')
+      .select('kind,rooms_total,rooms_ready')
+      .eq('name', '测试隔离酒店')
+      .single();
+    expect(created.data).toEqual({ kind: 'quarantine_site', rooms_total: 80, rooms_ready: 60 });
     await page.close();
   });
 });
