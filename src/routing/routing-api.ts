@@ -3,6 +3,7 @@ import type { ClosureInput } from './closures.ts';
 import { planRuns, runInOrder, type PlannedRun, type RunPlan, type RunRequest } from './plan-run.ts';
 import type { RoadCollection, RoadFeature } from './road-graph.ts';
 import { buildRoutingNetwork, type RoutingNetwork } from './routing-network.ts';
+import { walkingCoverage, type WalkingCoverage, type WalkingCoverageOptions } from './walking-coverage.ts';
 import {
   nearestByWalking,
   type RouteTarget,
@@ -55,6 +56,15 @@ export function createRoutingApi() {
       options?: WalkingSearchOptions,
     ): WalkingSearchResult {
       return nearestByWalking(loaded(), origin, targets, options);
+    },
+
+    /** See `walkingCoverage` in walking-coverage.ts: every point's walking distance to its nearest site. */
+    walkingCoverage(
+      sites: readonly RouteTarget[],
+      points: readonly Position[],
+      options?: WalkingCoverageOptions,
+    ): WalkingCoverage {
+      return walkingCoverage(loaded(), sites, points, options);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { ClosureInput } from './closures.ts';
 import type { PlannedRun, RunPlan, RunRequest } from './plan-run.ts';
 import type { RoadCollection, RoadFeature } from './road-graph.ts';
 import type { RouteTarget, WalkingSearchOptions, WalkingSearchResult } from './walking-search.ts';
+import type { WalkingCoverage, WalkingCoverageOptions } from './walking-coverage.ts';
 
 export interface CallOptions {
   /** Aborting rejects the call at once with the signal's reason; the worker's answer is dropped. */
@@ -25,6 +26,12 @@ export interface RoutingClient {
     request: Omit<RunRequest, 'trucks'> & { truck: string },
     options?: CallOptions,
   ): Promise<PlannedRun>;
+  /** Every point's walking distance to its nearest site (see `walkingCoverage`). */
+  walkingCoverage(
+    sites: readonly RouteTarget[],
+    points: readonly Position[],
+    options?: WalkingCoverageOptions & CallOptions,
+  ): Promise<WalkingCoverage>;
   /** Releases the proxy and runs `onClose` (e.g. terminates the worker). */
   close(): void;
 }
@@ -62,6 +69,10 @@ export function createRoutingClient(endpoint: Endpoint, onClose?: () => void): R
     },
     planRuns: (closures, request, options) => abortable(() => remote.planRuns(closures, request), options?.signal),
     runInOrder: (closures, request, options) => abortable(() => remote.runInOrder(closures, request), options?.signal),
+    walkingCoverage: (sites, points, options = {}) => {
+      const { signal, ...search } = options;
+      return abortable(() => remote.walkingCoverage(sites, points, search), signal);
+    },
     close() {
       remote[releaseProxy]();
       onClose?.();

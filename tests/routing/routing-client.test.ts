@@ -33,6 +33,26 @@ describe('routing client over a message channel', () => {
     expect(result.routes[0].path.type).toBe('LineString');
   });
 
+  it('answers a walking coverage query with typed arrays, Infinity beyond reach, and is abortable', async () => {
+    client = connect();
+    await client.loadRoads(roads);
+    const origin = [120.9521, 31.9501];
+    // The second point lies on the road x1, which connects to nothing.
+    const coverage = await client.walkingCoverage(sites, [origin, [120.9605, 31.9501]], {
+      limitM: 100,
+      maxDistanceM: 1000,
+    });
+    const [nearest] = (await client.nearestByWalking(origin, sites, { k: 1 })).routes;
+    expect(coverage.distanceM).toBeInstanceOf(Float64Array);
+    expect(coverage.distanceM[0]).toBeCloseTo(nearest.distanceM, 6);
+    expect(coverage.distanceM[1]).toBe(Infinity);
+    expect(coverage.siteId).toEqual(['site-c', null]);
+    expect(coverage.overLimit).toEqual([0, 1]);
+    await expect(client.walkingCoverage(sites, [origin], { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+  });
+
   it('plans a supply run across the channel, and lists a stop a truck cannot leave (one-way) with its reason', async () => {
     client = connect();
     await client.loadRoads(roads);
@@ -43,7 +63,15 @@ describe('routing client over a message channel', () => {
     expect(plan.runs[0].stops.map((s) => s.id)).toEqual(['site-c']);
     expect(plan.runs[0].legs).toHaveLength(2);
     // site-b lies past the one-way road o1: a truck gets there but never back.
-    expect(plan.unassigned).toEqual([{ id: 'site-b', reason: 'unreachable', detail: 'no route from the stop back to the depot' }]);
+    expect(plan.unassigned).toEqual([
+      {
+        id: 'site-b',
+        reason: 'unreachable',
+        detail: 'no route from the stop back to the depot',
+        // The one-way street leaves no way back whatever is opened.
+        why: { reason: 'disconnected', cutBy: [], opening: null, openingSeconds: null },
+      },
+    ]);
   });
 
   it('rejects a search made before any roads are loaded', async () => {
