@@ -26,13 +26,17 @@ const COUNT = 3;
 let routing: Promise<RoutingClient> | null = null;
 
 /**
- * The routing worker with the road network loaded, started on the first question. The roads
- * are the basemap's own file (already fetched for the map, so usually from the cache): the
- * network the resident sees, with no extra paging of the `roads` table through REST.
+ * The walking routing worker with the road network loaded, started on the first question. The
+ * roads are the basemap's own file (already fetched for the map, so usually from the cache): the
+ * network the resident sees, with no extra paging of the `roads` table through REST. Shared by
+ * the public "nearest sites" answer and the headquarters' testing coverage.
  */
-function routingClient(): Promise<RoutingClient> {
+export function walkingRoutingClient(): Promise<RoutingClient> {
   routing ??= (async () => {
-    const [{ spawnRoutingWorker }, roads] = await Promise.all([import('../routing/spawn-routing-worker.ts'), fetchBasemapRoads()]);
+    const [{ spawnRoutingWorker }, roads] = await Promise.all([
+      import('../routing/spawn-routing-worker.ts'),
+      fetchBasemapRoads(),
+    ]);
     // The basemap keeps no road ids; the graph only needs them to be distinct.
     const features: RoadFeature[] = roads.features.map((feature, index) => ({
       ...feature,
@@ -61,10 +65,14 @@ export function operatingTestingSites(sites: readonly PublicSiteRow[]): PublicSi
  * worker). Where no walkable road is within reach of the point, the `nearest_sites` RPC
  * answers by straight-line distance instead.
  */
-export async function nearestTestingSites(point: Position, sites: readonly PublicSiteRow[], signal?: AbortSignal): Promise<NearestTestingAnswer> {
+export async function nearestTestingSites(
+  point: Position,
+  sites: readonly PublicSiteRow[],
+  signal?: AbortSignal,
+): Promise<NearestTestingAnswer> {
   const candidates = operatingTestingSites(sites);
   const byId = new Map(candidates.map((site) => [site.id, site]));
-  const client = await routingClient();
+  const client = await walkingRoutingClient();
   const result = await client.nearestByWalking(
     point,
     candidates.map((site) => ({ id: site.id, position: site.geom.coordinates })),
@@ -79,7 +87,13 @@ export async function nearestTestingSites(point: Position, sites: readonly Publi
       }),
     };
   }
-  const query = supabase().rpc('nearest_sites', { lng: point[0], lat: point[1], kind: 'testing_site', max_count: COUNT, open_only: true });
+  const query = supabase().rpc('nearest_sites', {
+    lng: point[0],
+    lat: point[1],
+    kind: 'testing_site',
+    max_count: COUNT,
+    open_only: true,
+  });
   const { data, error } = await (signal ? query.abortSignal(signal) : query);
   if (error) throw new Error(`nearest_sites: ${error.message}`);
   return {

@@ -33,6 +33,27 @@ describe('headquarters figures', () => {
       await expect.poll(() => panel.locator('.lc-bar').count()).toBeGreaterThan(4);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
       await screenshot(page, `command-quarantine-${sizeTag(viewport)}`);
+
+      // Testing coverage: compounds farther than the limit from an open site; a longer limit never finds more.
+      const coverage = page.getByTestId('coverage-dashboard');
+      const over = async () => {
+        const text = await coverage.getByTestId('coverage-over').innerText();
+        const [, all, far] = /^(\d+) 个小区中有 (\d+) 个/.exec(text.replace(/,/g, ''))!.map(Number);
+        return { all, far };
+      };
+      await expect
+        .poll(async () => (await coverage.getByTestId('coverage-over').count()) > 0, { timeout: 60_000 })
+        .toBe(true);
+      const atOneKm = await over();
+      const { count: compounds } = await suite.stack
+        .client()
+        .from('compounds')
+        .select('id', { count: 'exact', head: true });
+      expect(atOneKm.all).toBe(compounds);
+      expect(await coverage.getByTestId('coverage-list').locator('li').count()).toBe(Math.min(30, atOneKm.far));
+      await coverage.getByTestId('coverage-limit').selectOption('2000');
+      await expect.poll(async () => (await over()).far).toBeLessThanOrEqual(atOneKm.far);
+      expect(await coverage.getByTestId('testing-round').innerText()).toMatch(/^约需 \d+(\.\d)? 小时$/);
       await page.close();
     });
   }

@@ -549,5 +549,19 @@ export const en: Catalogue = {
   'bounds.wall': 'the {side} wall of {name}',
   'bounds.short': '{metres} m short of {name}',
   'bounds.none': '(no named road or building)',
+  'dash.coverage.title': 'Testing coverage',
+  'dash.coverage.limit': 'Walking limit',
+  'dash.coverage.over': '{count} of {all} compounds have no open testing site within a {km} km walk',
+  'dash.coverage.source':
+    'Walking over the roads from a point inside each compound to the nearest open testing site ({sites} in all), never along an expressway; marked orange on the map.',
+  'dash.coverage.distance': '{distance}, nearest: {site}',
+  'dash.coverage.farther': 'none within {distance}',
+  'dash.coverage.more': '{count} more not listed',
+  'dash.coverage.computing': 'Computing…',
+  'dash.round.title': 'A round of testing for everyone',
+  'dash.round.hours': 'about {hours} hours',
+  'dash.round.noCapacity': 'cannot be done: no testing site or team is open',
+  'dash.round.source':
+    'Residents of the zones in force ({residents}) ÷ what the open testing sites and mobile teams test an hour ({perHour}), as of {time}.',
   'panel.close': 'Close',
 };

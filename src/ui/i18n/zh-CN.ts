@@ -539,6 +539,20 @@ export const zhCN = {
   'bounds.wall': '{name}{side}侧围墙',
   'bounds.short': '距{name}约 {metres} 米处',
   'bounds.none': '（无可命名的道路或建筑）',
+  'dash.coverage.title': '核酸检测覆盖',
+  'dash.coverage.limit': '步行距离上限',
+  'dash.coverage.over': '{all} 个小区中有 {count} 个步行 {km} 公里内没有开放的检测点',
+  'dash.coverage.source':
+    '从小区内一点沿道路步行到最近的开放核酸检测点（共 {sites} 个），不走高速公路；地图上以橙色标出。',
+  'dash.coverage.distance': '{distance}，最近：{site}',
+  'dash.coverage.farther': '{distance} 内没有',
+  'dash.coverage.more': '另有 {count} 个未列出',
+  'dash.coverage.computing': '正在计算…',
+  'dash.round.title': '一轮全员检测',
+  'dash.round.hours': '约需 {hours} 小时',
+  'dash.round.noCapacity': '没有开放的检测点或采样队，无法完成',
+  'dash.round.source':
+    '生效区域内常住人口 {residents} 人 ÷ 开放检测点和流动采样队每小时 {perHour} 人（{time} 的状态）。',
   'panel.close': '关闭',
 } as const;
 
