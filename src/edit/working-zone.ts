@@ -11,6 +11,8 @@ export const ZONE_EDIT_FIELDS = [
   'effective_from',
   'review_days',
   'notes',
+  'bounds_zh',
+  'bounds_en',
 ] as const;
 export type ZoneFields = Pick<ZoneRow, (typeof ZONE_EDIT_FIELDS)[number]> & { geom: MultiPolygon };
 
@@ -58,8 +60,14 @@ export function workingFromSaved(row: ZoneRow, draft: ZoneDraftRow | null | unde
     effective_from: source.effective_from,
     review_days: source.review_days,
     notes: source.notes,
+    bounds_zh: source.bounds_zh,
+    bounds_en: source.bounds_en,
   };
-  return { id: row.id, base: { version: row.version, status: row.status, draftVersion: draft?.version ?? null, fields }, fields };
+  return {
+    id: row.id,
+    base: { version: row.version, status: row.status, draftVersion: draft?.version ?? null, fields },
+    fields,
+  };
 }
 
 /**
@@ -71,6 +79,7 @@ export function rebase(mine: WorkingZone, theirs: WorkingZone): WorkingZone {
   const origin = mine.base?.fields;
   if (!origin) return { ...mine, base: theirs.base };
   const fields = { ...theirs.fields };
-  for (const key of ZONE_EDIT_FIELDS) if (differs(key, mine.fields, origin)) (fields as Record<string, unknown>)[key] = mine.fields[key];
+  for (const key of ZONE_EDIT_FIELDS)
+    if (differs(key, mine.fields, origin)) (fields as Record<string, unknown>)[key] = mine.fields[key];
   return { id: mine.id, base: theirs.base, fields };
 }

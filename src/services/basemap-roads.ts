@@ -1,16 +1,23 @@
-import type { FeatureCollection, LineString } from 'geojson';
+import type { FeatureCollection, Geometry, LineString } from 'geojson';
 import { basemapFiles } from 'virtual:basemap';
 
+type BasemapLayer = keyof typeof basemapFiles;
+
 /**
- * The basemap's own road file (already fetched for the map, so usually from the cache): class and
- * names, coordinates to 5 decimals. What the walking search and snapping read, without paging the
- * `roads` table through REST.
+ * One of the basemap's own files (already fetched for the map, so usually from the cache): the
+ * properties the style draws (class, names), coordinates to 5 decimals.
  */
-export async function fetchBasemapRoads(
+export async function fetchBasemapLayer<G extends Geometry, P>(
+  layer: BasemapLayer,
   signal?: AbortSignal,
-): Promise<FeatureCollection<LineString, { class: string }>> {
-  const url = new URL(import.meta.env.BASE_URL + basemapFiles.roads, window.location.href);
+): Promise<FeatureCollection<G, P>> {
+  const url = new URL(import.meta.env.BASE_URL + basemapFiles[layer], window.location.href);
   const response = await fetch(url, { signal });
-  if (!response.ok) throw new Error(`roads: HTTP ${response.status}`);
-  return (await response.json()) as FeatureCollection<LineString, { class: string }>;
+  if (!response.ok) throw new Error(`${layer}: HTTP ${response.status}`);
+  return (await response.json()) as FeatureCollection<G, P>;
+}
+
+/** The basemap's roads: what the walking search and snapping read, without paging `roads` through REST. */
+export function fetchBasemapRoads(signal?: AbortSignal): Promise<FeatureCollection<LineString, { class: string }>> {
+  return fetchBasemapLayer('roads', signal);
 }

@@ -178,3 +178,51 @@ describe('sites', () => {
     await page.close();
   });
 });
+
+describe('boundary wording (四至)', () => {
+  it('words a zone’s boundary from the map, keeps the commander’s edit, and shows it on the public card once published', async () => {
+    const client = await suite.stack.signIn(COMMANDER, DEMO_PASSWORD);
+    const { data } = await client.from('zones').select('id,name,geom,version').eq('id', 'zone-001').single();
+    const zone = data as { id: string; name: string; geom: { coordinates: Position[][][] }; version: number };
+    const ring = zone.geom.coordinates[0][0];
+    const center: Position = [
+      ring.reduce((sum, p) => sum + p[0], 0) / ring.length,
+      ring.reduce((sum, p) => sum + p[1], 0) / ring.length,
+    ];
+    const page = await suite.signIn(COMMANDER, DEMO_PASSWORD, DESKTOP);
+    await page.goto(`${suite.stack.url}/#/command?map=16/${center[1]}/${center[0]}&sel=zone:${zone.id}`);
+    await page.reload();
+    await page.waitForSelector('[data-map-ready="true"]', { timeout: 90_000 });
+    const bounds = page.getByTestId('zone-bounds');
+    await bounds.waitFor();
+    await expect.poll(() => bounds.getByTestId('generate-bounds').isEnabled(), { timeout: 30_000 }).toBe(true);
+    await bounds.getByTestId('generate-bounds').click();
+    // The demo zone lies between four named roads.
+    await expect
+      .poll(() => bounds.getByTestId('bounds-zh').inputValue())
+      .toBe('东至宏达二路，南至东方二街，西至金港二街，北至秋实二大道');
+    expect(await bounds.getByTestId('bounds-en').inputValue()).toMatch(/^east: .+; south: .+; west: .+; north: .+$/);
+    // The commander's own words win over the generated ones.
+    const edited = '东至宏达二路，南至东方二街，西至金港二街，北至秋实二大道（含沿街商铺）';
+    await bounds.getByTestId('bounds-zh').fill(edited);
+    await bounds.getByTestId('bounds-zh').blur();
+    await page.getByTestId('save').click();
+    await page.getByTestId('publish-zone').click();
+    await page.getByTestId('publish-dialog').getByTestId('publish-confirm').click();
+    await expect
+      .poll(
+        async () => (await suite.stack.client().from('zones').select('bounds_zh').eq('id', zone.id).single()).data,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toEqual({ bounds_zh: edited });
+    await page.close();
+
+    // The resident's card shows it.
+    const [x, y] = center;
+    const visitor = await suite.open(DESKTOP, `#/?map=16/${y}/${x}&sel=zone:${zone.id}`);
+    await expect.poll(() => visitor.getByTestId('zone-bounds').innerText(), { timeout: 30_000 }).toBe(edited);
+    await visitor.close();
+  });
+});

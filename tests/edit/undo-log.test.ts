@@ -24,7 +24,7 @@ const square = (x: number, size = 0.01): MultiPolygon => ({
   ],
 });
 
-const FIELDS: WorkingZone['fields'] = { name: '江山鼎封控区', name_en: null, level: 'lockdown', status: 'active', geom: square(120.9), effective_from: '2022-04-04T00:00:00+08:00', review_days: 14, notes: null };
+const FIELDS: WorkingZone['fields'] = { name: '江山鼎封控区', name_en: null, level: 'lockdown', status: 'active', geom: square(120.9), effective_from: '2022-04-04T00:00:00+08:00', review_days: 14, notes: null, bounds_zh: null, bounds_en: null };
 
 const saved: WorkingZone = Object.freeze<WorkingZone>({
   id: 'zone-1',

@@ -33,6 +33,8 @@ export function createZone(context: EditContext, zone: NewZone): OperationResult
             effective_from: null,
             review_days: null,
             notes: null,
+            bounds_zh: null,
+            bounds_en: null,
           },
         },
       ],

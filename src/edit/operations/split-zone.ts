@@ -21,11 +21,18 @@ export function splitZone(context: EditContext, id: string, line: LineString): O
       status: 'draft',
       name: `${zone.fields.name} (${index + 2})`,
       name_en: zone.fields.name_en ? `${zone.fields.name_en} (${index + 2})` : null,
+      // The wording described the whole zone; each piece needs its own.
+      bounds_zh: null,
+      bounds_en: null,
       geom,
     },
   }));
   return {
     ok: true,
-    moment: { note: 'split', remove: [], put: [{ ...zone, fields: { ...zone.fields, geom: first } }, ...pieces] },
+    moment: {
+      note: 'split',
+      remove: [],
+      put: [{ ...zone, fields: { ...zone.fields, geom: first, bounds_zh: null, bounds_en: null } }, ...pieces],
+    },
   };
 }

@@ -563,5 +563,12 @@ export const en: Catalogue = {
   'dash.round.noCapacity': 'cannot be done: no testing site or team is open',
   'dash.round.source':
     'Residents of the zones in force ({residents}) ÷ what the open testing sites and mobile teams test an hour ({perHour}), as of {time}.',
+  'edit.zone.bounds': 'Boundary wording for the notice (四至)',
+  'edit.zone.boundsZh': 'Chinese',
+  'edit.zone.boundsEn': 'English',
+  'edit.zone.generateBounds': 'Word it from the map',
+  'edit.zone.boundsLoading': 'Reading the roads…',
+  'edit.zone.boundsDiffer': 'The boundary now gives: {wording}',
+  'zone.bounds': 'Bounded by',
   'panel.close': 'Close',
 };

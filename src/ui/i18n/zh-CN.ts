@@ -553,6 +553,13 @@ export const zhCN = {
   'dash.round.noCapacity': '没有开放的检测点或采样队，无法完成',
   'dash.round.source':
     '生效区域内常住人口 {residents} 人 ÷ 开放检测点和流动采样队每小时 {perHour} 人（{time} 的状态）。',
+  'edit.zone.bounds': '四至（公告用）',
+  'edit.zone.boundsZh': '中文',
+  'edit.zone.boundsEn': '英文',
+  'edit.zone.generateBounds': '按地图生成四至',
+  'edit.zone.boundsLoading': '正在读取道路…',
+  'edit.zone.boundsDiffer': '按当前边界生成为：{wording}',
+  'zone.bounds': '范围',
   'panel.close': '关闭',
 } as const;
 
