@@ -28,6 +28,9 @@ export const STAFF_FEED_KEYS = {
   compounds: 'id',
   deliveries: 'id',
   delivery_stops: 'id',
+  case_reports: 'id',
+  zone_rules: 'id',
+  zone_proposal_decisions: 'id',
 } as const;
 export type StaffTable = keyof typeof STAFF_FEED_KEYS;
 

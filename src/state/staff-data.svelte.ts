@@ -1,12 +1,25 @@
-import type { CompoundRow, DeliveryRow, DeliveryStopRow, DistrictRow, SiteRow, ZoneRow } from '../domain/rows.ts';
+import type {
+  CaseReportRow,
+  CompoundRow,
+  DeliveryRow,
+  DeliveryStopRow,
+  DistrictRow,
+  SiteRow,
+  ZoneProposalDecisionRow,
+  ZoneRow,
+  ZoneRulesRow,
+} from '../domain/rows.ts';
 import {
+  caseReportsRepo,
   deliveriesRepo,
   deliveryStopsRepo,
   districtsRepo,
   staffCompoundsRepo,
   staffSitesRepo,
   staffZonesRepo,
+  proposalDecisionsRepo,
   zoneDraftsRepo,
+  zoneRulesRepo,
   type StaffDraft,
 } from '../services/staff-repos.ts';
 import { LiveCollection } from './live-collection.svelte.ts';
@@ -23,3 +36,6 @@ export const staffCompounds = new LiveCollection<CompoundRow>(staffCompoundsRepo
 export const districts = new LiveCollection<DistrictRow>(districtsRepo());
 export const deliveries = new LiveCollection<DeliveryRow>(deliveriesRepo());
 export const deliveryStops = new LiveCollection<DeliveryStopRow>(deliveryStopsRepo());
+export const caseReports = new LiveCollection<CaseReportRow>(caseReportsRepo());
+export const zoneRules = new LiveCollection<Omit<ZoneRulesRow, 'id'> & { id: string }>(zoneRulesRepo());
+export const proposalDecisions = new LiveCollection<ZoneProposalDecisionRow>(proposalDecisionsRepo());

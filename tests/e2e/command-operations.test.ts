@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDER, DEMO_PASSWORD } from '../helpers/stack.ts';
 import { DESKTOP, PHONE, sizeTag, useAppSuite, type Viewport } from './helpers/app-suite.ts';
 import { screenshot } from './helpers/browser.ts';
+import { compoundOutsideZones } from './helpers/compounds.ts';
 import { toPagePoint } from './helpers/map-math.ts';
 
 const suite = useAppSuite();
@@ -224,5 +225,65 @@ describe('boundary wording (四至)', () => {
     const visitor = await suite.open(DESKTOP, `#/?map=16/${y}/${x}&sel=zone:${zone.id}`);
     await expect.poll(() => visitor.getByTestId('zone-bounds').innerText(), { timeout: 30_000 }).toBe(edited);
     await visitor.close();
+  });
+});
+
+describe('cases and the rules that move zones', () => {
+  it('proposes from the rules, puts an accepted step down into the session, and keeps a dismissed seal with its reason', async () => {
+    const client = await suite.stack.signIn(COMMANDER, DEMO_PASSWORD);
+    const page = await commandView(DESKTOP);
+    const panel = page.getByTestId('cases-panel');
+    await panel.waitFor();
+    // The demo's lockdown zones date from April 2022 with no case since: each is due to step down.
+    const stepDown = panel.locator('[data-testid="proposal"][data-kind="step_down"]', { hasText: '江山鼎封控区' });
+    await expect.poll(() => stepDown.count(), { timeout: 30_000 }).toBe(1);
+    expect(await stepDown.innerText()).toContain('可于 2022年4月11日 降为管控区');
+    await stepDown.getByTestId('accept-proposal').click();
+    await expect.poll(() => page.getByTestId('zone-level').inputValue()).toBe('control');
+    await expect.poll(() => page.getByTestId('unsaved-count').innerText()).toContain('1');
+    await expect
+      .poll(
+        async () =>
+          (await client.from('zone_proposal_decisions').select('decision,proposed_level').eq('zone_id', 'zone-001'))
+            .data,
+      )
+      .toEqual([{ decision: 'accepted', proposed_level: 'control' }]);
+    expect(await stepDown.count()).toBe(0);
+    await page.getByTestId('undo').click();
+
+    // A control zone of a compound's own, published; then a case in it proposes sealing the compound.
+    const outside = await compoundOutsideZones(client);
+    const created = await client.rpc('create_zone', {
+      fields: {
+        name: `${outside.name}管控区`,
+        level: 'control',
+        geom: outside.geom,
+        effective_from: new Date().toISOString(),
+      },
+    });
+    expect(created.error).toBeNull();
+    const published = await client.rpc('publish_zones', { items: [{ id: created.data.id, expected_version: 1 }] });
+    expect(published.error).toBeNull();
+    const compoundId = outside.id;
+    const name = outside.name;
+    await panel.getByTestId('case-compound-search').fill(name);
+    await panel.locator(`input[name="case-compound"][value="${compoundId}"]`).check();
+    await panel.getByTestId('case-count').fill('2');
+    await panel.getByTestId('record-case').click();
+    const seal = panel.locator('[data-testid="proposal"][data-kind="seal"]', { hasText: name });
+    await seal.waitFor({ timeout: 15_000 });
+    await seal.getByTestId('dismiss-proposal').click();
+    await seal.getByTestId('dismiss-reason').fill('已转运至隔离点，楼栋单独管控');
+    await seal.getByTestId('confirm-dismiss').click();
+    await seal.waitFor({ state: 'detached' });
+    const { data: dismissed } = await client
+      .from('zone_proposal_decisions')
+      .select('kind,decision,reason,compound_id')
+      .eq('decision', 'dismissed');
+    expect(dismissed).toEqual([
+      { kind: 'seal', decision: 'dismissed', reason: '已转运至隔离点，楼栋单独管控', compound_id: compoundId },
+    ]);
+    await screenshot(page, 'command-cases-1280x800');
+    await page.close();
   });
 });

@@ -3,14 +3,13 @@
 // split, undo and redo, revert from the history; two commanders on one zone.
 import type { MultiPolygon, Position } from 'geojson';
 import type { Page } from 'playwright-core';
-import { booleanPointInPolygon } from '@turf/turf';
-import { pointOnSurface } from '../../src/geo/point-on-surface.ts';
 import { describe, expect, it } from 'vitest';
 import { ZONE_LEVELS, type ZoneLevel } from '../../src/domain/rows.ts';
 import { COMMANDER, DEMO_PASSWORD } from '../helpers/stack.ts';
 import { createUser } from '../helpers/users.ts';
 import { DESKTOP, PHONE, useAppSuite, type Viewport } from './helpers/app-suite.ts';
 import { screenshot } from './helpers/browser.ts';
+import { compoundOutsideZones as outsideZones } from './helpers/compounds.ts';
 import { toPagePoint } from './helpers/map-math.ts';
 
 // Two browsers: a commander and a resident (the second keeps no session), or two commanders.
@@ -18,28 +17,8 @@ const suite = useAppSuite({ browsers: 2 });
 const SECOND = 'second-commander@demo.local';
 const SECOND_PASSWORD = 'second-commander-pw';
 
-interface Compound {
-  id: string;
-  name: string;
-  households: number;
-  geom: MultiPolygon;
-}
-
-/** The largest compound under no active zone: drawing around it moves households into a level. */
-async function compoundOutsideZones(): Promise<Compound> {
-  const client = suite.stack.client();
-  const [compounds, zones] = await Promise.all([
-    client.from('compounds').select('id,name,households,geom').order('households', { ascending: false }),
-    client.from('zones').select('geom').eq('status', 'active'),
-  ]);
-  if (compounds.error || zones.error) throw new Error((compounds.error ?? zones.error)!.message);
-  const found = (compounds.data as Compound[]).find((compound) => {
-    const point = pointOnSurface(compound.geom);
-    return !(zones.data as { geom: MultiPolygon }[]).some((zone) => booleanPointInPolygon(point, zone.geom));
-  });
-  if (!found) throw new Error('every compound lies in a zone');
-  return found;
-}
+/** The largest compound under no active zone (see helpers/compounds.ts). */
+const compoundOutsideZones = () => outsideZones(suite.stack.client());
 
 function bbox(geom: MultiPolygon): [number, number, number, number] {
   const points = geom.coordinates.flat(2);
