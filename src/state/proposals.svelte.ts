@@ -116,7 +116,8 @@ class Proposals {
       this.problem = result.kind === 'conflict' ? 'rules_changed' : result.message;
       return false;
     }
-    zoneRules.apply({ op: 'upsert', row: { ...result.row, id: 'true' } });
+    // The row's key is the boolean `true` as the table has it (the collection compares it as read).
+    zoneRules.apply({ op: 'upsert', row: result.row as unknown as (typeof zoneRules.items)[number] });
     return true;
   }
 }

@@ -284,6 +284,23 @@ describe('cases and the rules that move zones', () => {
       { kind: 'seal', decision: 'dismissed', reason: '已转运至隔离点，楼栋单独管控', compound_id: compoundId },
     ]);
     await screenshot(page, 'command-cases-1280x800');
+
+    // The rules are configuration: 30 days without a case instead of 7 moves each step down 23 days later.
+    const another = panel.locator('[data-testid="proposal"][data-kind="step_down"]', { hasText: '降为管控区' }).first();
+    const dateIn = async () =>
+      /可于 (\d{4})年(\d{1,2})月(\d{1,2})日/
+        .exec(await another.innerText())!
+        .slice(1)
+        .map(Number);
+    const [y, m, d] = await dateIn();
+    await panel.getByTestId('rules-settings').locator('summary').click();
+    await panel.getByTestId('rules-lockdown-days').fill('30');
+    await panel.getByTestId('save-rules').click();
+    const expected = new Date(Date.UTC(y, m - 1, d + 23));
+    await expect.poll(dateIn).toEqual([expected.getUTCFullYear(), expected.getUTCMonth() + 1, expected.getUTCDate()]);
+    expect((await client.from('zone_rules').select('lockdown_to_control_days').single()).data).toEqual({
+      lockdown_to_control_days: 30,
+    });
     await page.close();
   });
 });

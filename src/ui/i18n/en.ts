@@ -595,5 +595,11 @@ export const en: Catalogue = {
   'edit.history.decision.dismissed': 'Proposal dismissed: {what} (reason: {reason})',
   'edit.history.proposal.step_down': 'step down to {level}',
   'edit.history.proposal.seal': 'seal {compound}',
+  'cases.rulesEdit': 'Change the rules',
+  'cases.lockdownDays': 'Days without a case, lockdown → control',
+  'cases.controlDays': 'Days more, control → precaution',
+  'cases.sealOnCase': 'Propose sealing a compound with a case in a control zone',
+  'cases.saveRules': 'Save the rules',
+  'cases.rulesInvalid': 'Days are whole numbers from 1 to 60',
   'panel.close': 'Close',
 };

@@ -585,6 +585,12 @@ export const zhCN = {
   'edit.history.decision.dismissed': '未采纳建议：{what}（理由：{reason}）',
   'edit.history.proposal.step_down': '降为{level}',
   'edit.history.proposal.seal': '封控{compound}',
+  'cases.rulesEdit': '调整规则',
+  'cases.lockdownDays': '封控区无新增天数（降为管控）',
+  'cases.controlDays': '管控区再满天数（降为防范）',
+  'cases.sealOnCase': '管控区出现病例时建议封控',
+  'cases.saveRules': '保存规则',
+  'cases.rulesInvalid': '天数须为 1 到 60 的整数',
   'panel.close': '关闭',
 } as const;
 
