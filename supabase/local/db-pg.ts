@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { ConnectionBusyError, DatabaseUnavailableError, type Database, type SqlResult, type Tx } from './db.ts';
+import {
+  ConnectionBusyError,
+  DatabaseUnavailableError,
+  FairQueue,
+  type Database,
+  type Lane,
+  type SqlResult,
+  type TransactionOptions,
+  type Tx,
+} from './db.ts';
 
 export interface PgDatabaseOptions {
   /** Longest a single statement may run (Postgres' statement_timeout); default 30 s. */
@@ -19,6 +28,8 @@ export interface PgDatabase extends Database {
   readonly bootstrapped: boolean;
   /** Whether the `auth` schema is GoTrue's (hosted Supabase or the Supabase CLI), not the local stack's. */
   readonly gotrueAuth: boolean;
+  /** Requests waiting for a pooled connection, per lane (db.ts FairQueue). */
+  readonly waiting: Record<Lane, number>;
 }
 
 const bootstrapSql = readFileSync(fileURLToPath(new URL('./bootstrap.sql', import.meta.url)), 'utf8');
@@ -134,6 +145,8 @@ class PoolDatabase implements PgDatabase {
   bootstrapped = false;
   gotrueAuth = false;
   private readonly pool: pg.Pool;
+  /** Hands out the pool's connections: staff before the public (db.ts FairQueue), instead of pg.Pool's first come, first served. */
+  private readonly queue: FairQueue;
   /** Array type oid -> element type oid, read from pg_type (and re-read after DDL). */
   private arrays = new Map<number, number>();
   private readonly timeouts = new WeakMap<pg.PoolClient, number>();
@@ -150,9 +163,11 @@ class PoolDatabase implements PgDatabase {
   ) {
     this.statementTimeoutMs = opts.statementTimeoutMs ?? 30_000;
     this.log = opts.log ?? ((msg, e) => console.error(`[db] ${msg}`, e ?? ''));
+    const max = opts.maxConnections ?? 10;
+    this.queue = new FairQueue(max);
     this.pool = new pg.Pool({
       connectionString: url,
-      max: opts.maxConnections ?? 10,
+      max,
       connectionTimeoutMillis: this.statementTimeoutMs,
       application_name: 'nantong-local-stack',
       types: { getTypeParser: ((oid: number) => this.parser(oid)) as typeof pg.types.getTypeParser },
@@ -181,6 +196,10 @@ class PoolDatabase implements PgDatabase {
     await this.loadArrayTypes();
   }
 
+  get waiting(): Record<Lane, number> {
+    return this.queue.waiting;
+  }
+
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<SqlResult<T>> {
     return this.withClient((client) => this.run<T>(client, sql, params));
   }
@@ -190,10 +209,13 @@ class PoolDatabase implements PgDatabase {
     await this.loadArrayTypes();
   }
 
-  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     let ddl = false;
     const result = await this.withClient(async (client, discard) => {
       await client.query('begin');
+      const limit = opts.timeoutMs;
+      if (limit !== undefined && limit < this.statementTimeoutMs)
+        await client.query(`set local statement_timeout = ${Math.max(1, Math.floor(limit))}`);
       let open = true;
       const live = () => {
         if (!open) throw new Error('transaction already finished');
@@ -220,7 +242,7 @@ class PoolDatabase implements PgDatabase {
       } finally {
         open = false;
       }
-    });
+    }, opts.lane);
     if (ddl) await this.loadArrayTypes();
     return result;
   }
@@ -295,8 +317,21 @@ class PoolDatabase implements PgDatabase {
   }
 
   /** Checks out a connection with the current time limit; one that failed is dropped, not reused. */
-  private async withClient<T>(fn: (client: pg.PoolClient, discard: (why: Error) => void) => Promise<T>): Promise<T> {
+  private async withClient<T>(
+    fn: (client: pg.PoolClient, discard: (why: Error) => void) => Promise<T>,
+    lane: Lane = 'staff',
+  ): Promise<T> {
     if (this.closed) throw new DatabaseUnavailableError('the database is closed');
+    const waitMs = this.statementTimeoutMs;
+    const release = await this.queue.acquire(lane, waitMs, () => new ConnectionBusyError(waitMs));
+    try {
+      return await this.onClient(fn);
+    } finally {
+      release();
+    }
+  }
+
+  private async onClient<T>(fn: (client: pg.PoolClient, discard: (why: Error) => void) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();

@@ -10,12 +10,110 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-const { dataDir, bootstrapSql } = /** @type {{ dataDir: string; bootstrapSql: string }} */ (workerData);
+const { dataDir, bootstrapSql, repairStack } = /** @type {{ dataDir: string; bootstrapSql: string; repairStack: boolean }} */ (
+  workerData
+);
 
 /** @type {PGlite | null} */
 let pg = null;
 /** @type {Map<string, () => Promise<void>>} */
 const unlisteners = new Map();
+
+/*
+ * How PGlite 0.5 damages its instance without saying so (README, "The database worker"):
+ *
+ * - Every Postgres ERROR leaks 0.7-1.1 KB of the Emscripten shadow stack (the C stack in linear
+ *   memory): the error unwinds as a JavaScript throw out of `_PostgresMainLoopOnce`, PGlite recovers
+ *   with `_PostgresMainLongJmp`, and nobody restores `__stack_pointer`. Postgres measures stack depth
+ *   from where the stack began, so each error shrinks `max_stack_depth` (2 MB) for good; after about
+ *   1,900 errors every statement fails with 54001, ROLLBACK included, and the connection stays in
+ *   its aborted transaction (25P02). Between two operations no WebAssembly frame is live, so when
+ *   every throw of an operation was such an error, recovered, the pointer goes back to where it
+ *   rests (`restingStackPointer`).
+ * - A C++ exception from GEOS (PostGIS on invalid geometry) escapes the same way but is never
+ *   recovered: the statement answers nothing (db.ts EmptyResultError) and Postgres still points
+ *   into the frames it left (its error context, its jump buffer), so those must not be reused:
+ *   the resting pointer moves down past them instead (about 1.9 KB each, as before).
+ * - Anything else thrown through Postgres' frames (V8's RangeError when recursion runs out of the
+ *   thread's native stack, a WebAssembly trap), or a failure of the recovery itself, is swallowed
+ *   by PGlite with nothing cleaned up. It is recorded in `crashed` and the operation fails as
+ *   fatal, which makes the main thread restart the instance. The worker's native stack is large
+ *   enough (db.ts) that deep recursion meets Postgres' own check (54001) first.
+ */
+/** @type {WebAssembly.Global | null} */
+let stack = null;
+let restingStackPointer = 0;
+let escapes = 0;
+let recoveries = 0;
+/** @type {Error | null} */
+let crashed = null;
+
+/**
+ * Replaces an export of PGlite's Emscripten module with wrap(real). Emscripten binds exports
+ * lazily: the first call of `Module._f` assigns the raw export over `Module._f`, which would drop
+ * a plain wrapper; the setter takes that assignment as the new `real` instead.
+ * @param {Record<string, unknown>} mod
+ * @param {string} name
+ * @param {(real: () => (...args: unknown[]) => unknown) => (...args: unknown[]) => unknown} wrap
+ */
+function intercept(mod, name, wrap) {
+  let real = /** @type {(...args: unknown[]) => unknown} */ (mod[name]);
+  const wrapper = wrap(() => real);
+  Object.defineProperty(mod, name, {
+    configurable: true,
+    enumerable: true,
+    get: () => wrapper,
+    set: (/** @type {(...args: unknown[]) => unknown} */ f) => {
+      real = f;
+    },
+  });
+}
+
+/** @param {PGlite} db */
+function guard(db) {
+  const mod = /** @type {Record<string, unknown> | undefined} */ (/** @type {any} */ (db).mod);
+  if (!mod || typeof mod._PostgresMainLoopOnce !== 'function' || typeof mod._PostgresMainLongJmp !== 'function') return;
+  intercept(mod, '_PostgresMainLoopOnce', (loop) => (...args) => {
+    try {
+      return loop()(...args);
+    } catch (e) {
+      escapes++;
+      // Postgres' own errors and C++ exceptions unwind as a string or a number, never an Error object.
+      if (e instanceof Error) crashed ??= e;
+      throw e;
+    }
+  });
+  intercept(mod, '_PostgresMainLongJmp', (recover) => (...args) => {
+    try {
+      const r = recover()(...args);
+      recoveries++;
+      return r;
+    } catch (e) {
+      crashed ??= e instanceof Error ? e : new Error(`error recovery failed: ${String(e)}`);
+      throw e;
+    }
+  });
+  const sp = mod.___stack_pointer;
+  if (repairStack && sp instanceof WebAssembly.Global) {
+    stack = sp;
+    restingStackPointer = sp.value;
+  }
+}
+
+/** After an operation: puts the shadow stack pointer back where it rests; returns the bytes it had leaked. */
+function restoreStack() {
+  const recovered = escapes === recoveries;
+  escapes = 0;
+  recoveries = 0;
+  if (!stack || stack.value === restingStackPointer) return 0;
+  if (!recovered) {
+    restingStackPointer = stack.value;
+    return 0;
+  }
+  const leaked = restingStackPointer - stack.value;
+  stack.value = restingStackPointer;
+  return leaked;
+}
 
 /** Postgres errors keep every field (code, detail, hint, position, ...); the rest keep their message. */
 function serialise(/** @type {unknown} */ e) {
@@ -33,6 +131,7 @@ async function open() {
   pg = await PGlite.create({ dataDir, extensions: { postgis, pgcrypto, pg_trgm } });
   if (fresh) await pg.exec(bootstrapSql);
   await pg.exec('set search_path = public, extensions');
+  guard(pg);
 }
 
 /** @param {{ op: string; sql?: string; params?: unknown[]; channel?: string }} m */
@@ -68,11 +167,30 @@ async function run(m) {
 }
 
 port.on('message', async (/** @type {{ id: number; op: string }} */ m) => {
+  /** @type {{ ok: true; result: unknown } | { ok: false; error: ReturnType<typeof serialise> }} */
+  let outcome;
   try {
-    port.postMessage({ id: m.id, ok: true, result: await run(m) });
+    outcome = { ok: true, result: await run(m) };
   } catch (e) {
-    port.postMessage({ id: m.id, ok: false, error: serialise(e) });
+    outcome = { ok: false, error: serialise(e) };
   }
+  const leaked = crashed ? 0 : restoreStack();
+  if (crashed) {
+    const e = crashed;
+    crashed = null;
+    escapes = 0;
+    recoveries = 0;
+    outcome = {
+      ok: false,
+      error: {
+        name: 'DatabaseCrashError',
+        code: 'XX000',
+        message: `PGlite failed inside the statement (${e.name}: ${e.message}); the database is restarted`,
+        fatal: true,
+      },
+    };
+  }
+  port.postMessage({ id: m.id, ...outcome, leaked });
 });
 
 open().then(

@@ -13,6 +13,22 @@ export interface SqlResult<T = Record<string, unknown>> {
   affectedRows?: number;
 }
 
+/**
+ * Who is waiting for the connection, for the fair queue: `public` for anonymous callers (and
+ * signed-in accounts without a staff role), `staff` for everyone else, the server's own work included.
+ */
+export type Lane = 'staff' | 'public';
+
+export interface TransactionOptions {
+  /**
+   * Time limit for each statement of this transaction (Postgres' statement_timeout), when shorter
+   * than the database's own `statementTimeoutMs`. The REST layer passes the caller role's limit.
+   */
+  timeoutMs?: number;
+  /** Which queue the transaction waits in for the connection; default `staff`. */
+  lane?: Lane;
+}
+
 /** What request handlers get inside one transaction. */
 export interface Tx {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<SqlResult<T>>;
@@ -21,7 +37,7 @@ export interface Tx {
 
 export interface Database extends Tx {
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** LISTEN on a channel; resolves to the matching UNLISTEN. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -34,8 +50,12 @@ export interface ManagedDatabase extends Database {
   statementTimeoutMs: number;
   /** Replaces the PGlite instance with a fresh one on the same data folder; in-flight work fails. */
   restart(reason?: string): Promise<void>;
-  /** How many times the instance has been restarted (timeouts, crashes, restart()). */
+  /** How many times the instance has been restarted (timeouts, crashes, failed health checks, restart()). */
   readonly restarts: number;
+  /** Bytes of PGlite's shadow stack that errors leaked and the worker put back (see db-worker.mjs). */
+  readonly repairedStackBytes: number;
+  /** Requests waiting for the connection, per lane. */
+  readonly waiting: Record<Lane, number>;
 }
 
 export interface DatabaseOptions {
@@ -45,6 +65,11 @@ export interface DatabaseOptions {
   openTimeoutMs?: number;
   /** Attempts to open before giving up; default 3. */
   openAttempts?: number;
+  /**
+   * Put back the shadow stack that every Postgres error leaks in PGlite 0.5 (db-worker.mjs); default
+   * true. Off only to reproduce the wedge it causes (tests/local/server-db.test.ts).
+   */
+  repairStack?: boolean;
   log?: (msg: string, e?: unknown) => void;
 }
 
@@ -91,6 +116,93 @@ export class EmptyResultError extends Error {
   }
 }
 
+/**
+ * How long a request may wait for the connection relative to others: when staff and public
+ * requests both wait, staff go first, but after this many staff turns in a row a public request
+ * gets one, so neither lane starves.
+ */
+export const PUBLIC_TURN_EVERY = 4;
+
+/**
+ * A queue for `slots` connections with a lane per caller class. A free slot goes to the staff
+ * lane first unless public requests have watched PUBLIC_TURN_EVERY staff turns in a row; within a
+ * lane it is first come, first served. Waiting is time-limited: past waitMs the request leaves
+ * the queue and fails with onTimeout().
+ */
+export class FairQueue {
+  private running = 0;
+  private readonly lanes: Record<Lane, (() => void)[]> = { staff: [], public: [] };
+  private staffTurns = 0;
+
+  constructor(
+    private readonly slots: number,
+    private readonly publicEvery = PUBLIC_TURN_EVERY,
+  ) {}
+
+  get waiting(): Record<Lane, number> {
+    return { staff: this.lanes.staff.length, public: this.lanes.public.length };
+  }
+
+  /** Resolves with the function that gives the slot back (call it exactly once). */
+  acquire(lane: Lane, waitMs: number, onTimeout: () => Error): Promise<() => void> {
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const grant = () => {
+        clearTimeout(timer);
+        this.running++;
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          this.running--;
+          this.next();
+        });
+      };
+      if (this.running < this.slots && this.lanes.staff.length === 0 && this.lanes.public.length === 0) return grant();
+      const queue = this.lanes[lane];
+      queue.push(grant);
+      timer = setTimeout(() => {
+        const i = queue.indexOf(grant);
+        if (i < 0) return;
+        queue.splice(i, 1);
+        reject(onTimeout());
+      }, waitMs);
+    });
+  }
+
+  private next(): void {
+    while (this.running < this.slots) {
+      const { staff } = this.lanes;
+      const pub = this.lanes.public;
+      let grant: (() => void) | undefined;
+      if (staff.length > 0 && (pub.length === 0 || this.staffTurns < this.publicEvery)) {
+        if (pub.length > 0) this.staffTurns++;
+        grant = staff.shift();
+      } else if (pub.length > 0) {
+        this.staffTurns = 0;
+        grant = pub.shift();
+      }
+      if (!grant) return;
+      grant();
+    }
+  }
+}
+
+/**
+ * SQLSTATEs after which the instance is checked before anyone else gets it: a transaction that
+ * stayed aborted (25P02), stack (54001), internal errors (XX...), resources (53...), system errors
+ * (58...). An error without a SQLSTATE (not from Postgres) counts too.
+ */
+const SUSPECT_CODE = /^(25P02|54001|XX...|53...|58...)$/;
+const PROBE_TIMEOUT_MS = 10_000;
+/**
+ * The worker thread's native stack. PGlite's recursion uses far more of it than of Postgres' own
+ * (shadow) stack, which max_stack_depth (2 MB) limits; with Node's default 4 MB a JSON value nested
+ * ~30,000 deep, or a plpgsql function recursing ~4,000 times, overflows it first and PGlite is
+ * left broken (db-worker.mjs). With 64 MB Postgres stops them with 54001, as it should.
+ */
+const WORKER_STACK_MB = 64;
+
 const bootstrapSql = readFileSync(fileURLToPath(new URL('./bootstrap.sql', import.meta.url)), 'utf8');
 const WORKER_URL = new URL('./db-worker.mjs', import.meta.url);
 
@@ -122,8 +234,8 @@ type WorkerMessage =
   | { ready: true }
   | { ready: false; error: SerialisedError }
   | { notify: string; payload: string }
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: SerialisedError };
+  | { id: number; ok: true; result: unknown; leaked?: number }
+  | { id: number; ok: false; error: SerialisedError; leaked?: number };
 
 type SerialisedError = Record<string, unknown> & { message: string; name?: string; fatal: boolean };
 
@@ -139,11 +251,14 @@ const ROW_STATEMENT = /^\s*(?:--[^\n]*\n\s*)*(select|values|table)\b/i;
 class WorkerDatabase implements ManagedDatabase {
   statementTimeoutMs: number;
   restarts = 0;
+  repairedStackBytes = 0;
   private worker: Worker | null = null;
   private ready: Promise<void>;
   private seq = 0;
   private pending = new Map<number, Pending>();
-  private lock: Promise<unknown> = Promise.resolve();
+  private readonly queue = new FairQueue(1);
+  /** Set when a statement failed in a way that may have broken the instance; checked when the holder lets go. */
+  private suspect = false;
   private channels = new Map<string, Set<(payload: string) => void>>();
   private closing: Promise<void> | null = null;
   private restarting: Promise<void> | null = null;
@@ -164,6 +279,10 @@ class WorkerDatabase implements ManagedDatabase {
     return this.ready;
   }
 
+  get waiting(): Record<Lane, number> {
+    return this.queue.waiting;
+  }
+
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<SqlResult<T>> {
     return this.exclusive(() => this.statement<T>(sql, params));
   }
@@ -174,9 +293,10 @@ class WorkerDatabase implements ManagedDatabase {
     });
   }
 
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     return this.exclusive(async () => {
-      await this.send({ op: 'exec', sql: 'begin' });
+      const ms = Math.min(opts.timeoutMs ?? Infinity, this.statementTimeoutMs);
+      await this.send({ op: 'exec', sql: 'begin' }, ms);
       const worker = this.worker;
       let open = true;
       const live = () => {
@@ -186,25 +306,31 @@ class WorkerDatabase implements ManagedDatabase {
       const tx: Tx = {
         query: async <R>(sql: string, params?: unknown[]) => {
           live();
-          return this.statement<R>(sql, params);
+          return this.statement<R>(sql, params, ms);
         },
         exec: async (sql: string) => {
           live();
-          await this.send({ op: 'exec', sql });
+          await this.send({ op: 'exec', sql }, ms);
         },
       };
       try {
         const result = await fn(tx);
         live();
-        await this.send({ op: 'exec', sql: 'commit' });
+        await this.send({ op: 'exec', sql: 'commit' }, ms);
         return result;
       } catch (e) {
-        if (this.worker === worker) await this.send({ op: 'exec', sql: 'rollback' }).catch(() => {});
+        if (worker && this.worker === worker) {
+          // A connection that cannot roll back stays in its aborted transaction and fails everyone
+          // after with 25P02: it is replaced (committed data is in the folder; this transaction is lost anyway).
+          await this.send({ op: 'exec', sql: 'rollback' }, ms).catch((rollbackError: unknown) =>
+            this.replaceAfter(worker, 'ROLLBACK failed', rollbackError),
+          );
+        }
         throw e;
       } finally {
         open = false;
       }
-    });
+    }, opts.lane);
   }
 
   async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
@@ -260,46 +386,78 @@ class WorkerDatabase implements ManagedDatabase {
   }
 
   /**
-   * Runs fn with the connection to itself. Waiting for it is time-limited too, which also breaks
-   * the deadlock of a transaction that awaits `db.query` instead of `tx.query`.
+   * Runs fn with the connection to itself, after the requests ahead of it in the fair queue.
+   * Waiting is time-limited too, which also breaks the deadlock of a transaction that awaits
+   * `db.query` instead of `tx.query`. A statement that failed suspiciously (SUSPECT_CODE) has the
+   * instance checked before the connection passes on.
    */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  private async exclusive<T>(fn: () => Promise<T>, lane: Lane = 'staff'): Promise<T> {
     const ms = this.statementTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    let gaveUp = false;
-    const waited = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        gaveUp = true;
-        reject(new ConnectionBusyError(ms));
-      }, ms);
-    });
-    const run = this.lock.then(() => {
-      clearTimeout(timer);
-      if (gaveUp) throw new ConnectionBusyError(ms);
-      return fn();
-    });
-    this.lock = run.catch(() => {});
-    return Promise.race([run, waited]);
+    const release = await this.queue.acquire(lane, ms, () => new ConnectionBusyError(ms));
+    try {
+      return await fn();
+    } finally {
+      if (this.suspect) {
+        this.suspect = false;
+        await this.checkHealth();
+      }
+      release();
+    }
   }
 
-  private async statement<T>(sql: string, params?: unknown[]): Promise<SqlResult<T>> {
-    const r = (await this.send({ op: 'query', sql, params })) as SqlResult<T>;
-    if (r.fields.length === 0 && ROW_STATEMENT.test(sql)) throw new EmptyResultError();
+  /**
+   * Whether the instance can still roll back and run a trivial statement; when it cannot, it is
+   * restarted from its folder (committed data is on disk). The ROLLBACK ends a transaction block
+   * left aborted and takes the path (ProcessUtility) that a shrunken stack fails first.
+   */
+  private async checkHealth(): Promise<void> {
+    const worker = this.worker;
+    if (!worker || this.closing || this.restarting) return;
+    const ms = Math.min(this.statementTimeoutMs, PROBE_TIMEOUT_MS);
+    try {
+      await this.post(worker, { op: 'exec', sql: 'rollback' }, ms);
+      const r = (await this.post(worker, { op: 'query', sql: 'select 1 as one' }, ms)) as SqlResult;
+      if (r.rows[0]?.one !== 1) throw new Error(`select 1 answered ${JSON.stringify(r.rows)}`);
+    } catch (e) {
+      await this.replaceAfter(worker, 'the health check failed', e);
+    }
+  }
+
+  /** Restarts the instance that failed (unless a restart or close already took it away); never throws. */
+  private async replaceAfter(worker: Worker, what: string, e: unknown): Promise<void> {
+    if (this.worker !== worker || this.closing || this.closed) return;
+    const code = (e as { code?: unknown })?.code;
+    const why = `${what}${typeof code === 'string' ? ` (${code})` : ''}: ${(e as Error)?.message ?? String(e)}`;
+    await this.restart(why).catch((err: unknown) => this.log(`restart after "${why}" failed`, err));
+  }
+
+  private async statement<T>(sql: string, params?: unknown[], ms?: number): Promise<SqlResult<T>> {
+    const r = (await this.send({ op: 'query', sql, params }, ms)) as SqlResult<T>;
+    if (r.fields.length === 0 && ROW_STATEMENT.test(sql)) {
+      this.suspect = true;
+      throw new EmptyResultError();
+    }
     return r;
   }
 
-  private async send(req: Request): Promise<unknown> {
+  private async send(req: Request, ms = this.statementTimeoutMs): Promise<unknown> {
     if (this.closed) throw new DatabaseUnavailableError('the database is closed');
     await this.ready;
     const worker = this.worker;
     if (!worker) throw new DatabaseUnavailableError('the database is not running');
-    return this.post(worker, req);
+    try {
+      return await this.post(worker, req, ms);
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      const ours = e instanceof StatementTimeoutError || e instanceof DatabaseUnavailableError;
+      if (!ours && (typeof code !== 'string' || SUSPECT_CODE.test(code))) this.suspect = true;
+      throw e;
+    }
   }
 
-  private post(worker: Worker, req: Request): Promise<unknown> {
+  private post(worker: Worker, req: Request, ms = this.statementTimeoutMs): Promise<unknown> {
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
-      const ms = this.statementTimeoutMs;
       const timer = setTimeout(() => {
         const p = this.pending.get(id);
         if (!p) return;
@@ -341,7 +499,10 @@ class WorkerDatabase implements ManagedDatabase {
   }
 
   private spawn(): Promise<Worker> {
-    const worker = new Worker(WORKER_URL, { workerData: { dataDir: this.dataDir, bootstrapSql } });
+    const worker = new Worker(WORKER_URL, {
+      workerData: { dataDir: this.dataDir, bootstrapSql, repairStack: this.opts.repairStack ?? true },
+      resourceLimits: { stackSizeMb: WORKER_STACK_MB },
+    });
     // Like an in-process PGlite, an open database does not keep the process alive by itself.
     worker.unref();
     return new Promise((resolve, reject) => {
@@ -372,6 +533,7 @@ class WorkerDatabase implements ManagedDatabase {
             }
           }
         } else {
+          if (m.leaked) this.repairedStackBytes += m.leaked;
           const p = this.pending.get(m.id);
           if (!p) return;
           this.pending.delete(m.id);

@@ -75,15 +75,20 @@ describe('zone_impact', () => {
     expect(await impact('dispatcher', g)).toMatchObject({ households, compounds: n });
   });
 
-  it('counts for the public only the sites the public may see', async () => {
+  it('is a staff tool: anon may not call it (…002200), and an account without a staff role counts nothing', async () => {
     const area = await t.db.query<{ g: unknown }>(`select ST_AsGeoJSON(geom)::jsonb as g from districts where id = 'dst-laohonggang'`);
     const staff = await impact('commander', area.rows[0].g);
-    const publicView = await impact('anon', area.rows[0].g);
     expect(staff.sites.enterprise).toBeGreaterThan(0);
     expect(staff.key_enterprises).toBeGreaterThan(0);
-    expect(Object.keys(publicView.sites).every((k) => ['testing_site', 'mobile_testing', 'checkpoint'].includes(k))).toBe(true);
-    expect(publicView.key_enterprises).toBe(0);
-    expect(publicView.households).toBe(staff.households);
+    const refused = await impact('anon', area.rows[0].g).then(
+      () => null,
+      (e: { code: string }) => e,
+    );
+    expect(refused?.code).toBe('42501');
+    // Counted over what the caller may see: a signed-in account without a staff role sees nothing.
+    const nobody = await impact('authenticated', area.rows[0].g);
+    expect(nobody).toMatchObject({ households: 0, compounds: 0, key_enterprises: 0 });
+    expect(Object.keys(nobody.sites)).toEqual([]);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Database } from '../db.ts';
 import type { Keys } from '../keys.ts';
-import { BodyError, readBody } from '../http/body.ts';
+import { BodyError, parseJson, readBody } from '../http/body.ts';
 import { authorizePrivate } from './authorize.ts';
 import { topicKey } from './channel.ts';
 import { MAX_BROADCAST_PAYLOAD_BYTES } from './frames.ts';
@@ -73,7 +73,8 @@ export function createHttpHandler(db: Database, keys: Keys, hub: Hub) {
     } else {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(body.toString('utf8'));
+        // Depth-limited like every JSON body (http/body.ts MAX_JSON_DEPTH).
+        parsed = parseJson(body.toString('utf8'));
       } catch {
         return json(res, 400, { error: 'Body must be JSON' });
       }
@@ -107,7 +108,7 @@ export function createHttpHandler(db: Database, keys: Keys, hub: Hub) {
 
 function isJson(body: Buffer): boolean {
   try {
-    JSON.parse(body.toString('utf8'));
+    parseJson(body.toString('utf8'));
     return true;
   } catch {
     return false;

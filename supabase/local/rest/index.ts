@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StackContext } from '../context.ts';
-import { BodyError, readJson } from '../http/body.ts';
+import { BodyError, parseJson, readJson } from '../http/body.ts';
 import { ANON_ROLE, authenticate, unknownRole, type Caller } from './auth.ts';
 import { CastResolver } from './casts.ts';
 import { RestError, toRestError } from './errors.ts';
@@ -10,6 +10,8 @@ import { send, sendError } from './respond.ts';
 import { handleRpc } from './rpc-handler.ts';
 import { SchemaCache } from './schema-cache.ts';
 import { handleTable } from './table.ts';
+import { countVertices, PUBLIC_MAX_VERTICES } from './payload.ts';
+import { invalidateRoleSettings, laneOf } from './transaction.ts';
 
 /** Schemas reachable through the API (PostgREST's `db-schemas`); Supabase exposes `public` by default. */
 export const EXPOSED_SCHEMAS = ['public'] as const;
@@ -52,6 +54,40 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown
 }
 
 /**
+ * The public may send geometry of at most PUBLIC_MAX_VERTICES positions in all (GeoJSON anywhere
+ * in the body or in a JSON query-string argument, WKT text), checked before the database sees it:
+ * a 150,000-vertex polygon held the only PGlite connection for 1.6 s.
+ */
+function limitPublicGeometry(value: unknown): void {
+  const n = countVertices(value);
+  if (n > PUBLIC_MAX_VERTICES) {
+    throw new RestError(
+      400,
+      '54000',
+      `The geometry in the request has ${n} vertices; anonymous requests may send at most ${PUBLIC_MAX_VERTICES}`,
+      null,
+      'Simplify the geometry, or sign in as staff.',
+    );
+  }
+}
+
+/** Query-string values that hold JSON (RPC arguments by GET), parsed as far as they parse. */
+function jsonArguments(params: URLSearchParams): unknown[] {
+  const out: unknown[] = [];
+  for (const v of params.values()) {
+    const t = v.trimStart();
+    if (t.startsWith('{') || t.startsWith('[')) {
+      try {
+        out.push(parseJson(t));
+      } catch {
+        // not JSON after all (or too deep): Postgres gets it as text, as before
+      }
+    } else out.push(v);
+  }
+  return out;
+}
+
+/**
  * The PostgREST-compatible REST API (`/rest/v1/*`). Each request is authenticated from its JWT
  * and served by one statement (plus a geometry check) in one transaction under the caller's
  * role, so row-level security is Postgres's job. `path` is what follows `/rest/v1`.
@@ -64,6 +100,8 @@ export function createRestHandler(ctx: Pick<StackContext, 'db' | 'keys' | 'confi
   ctx.db
     .listen('pgrst', (payload) => {
       if (payload === '' || payload.includes('reload schema')) cache.invalidate();
+      // PostgREST re-reads role settings (statement_timeout per role) with its config.
+      invalidateRoleSettings(ctx.db);
     })
     .catch(() => undefined);
 
@@ -76,6 +114,8 @@ export function createRestHandler(ctx: Pick<StackContext, 'db' | 'keys' | 'confi
       if (!METHODS.has(method)) throw new RestError(405, 'PGRST101', `Unsupported HTTP method: ${method}`);
       const schema = chooseSchema(req, EXPOSED_SCHEMAS);
       const media = chooseMedia(req);
+      const isPublic = laneOf(caller) === 'public';
+      if (isPublic) limitPublicGeometry(jsonArguments(url.searchParams));
       let bodyPromise: Promise<unknown> | null = null;
       const r: RestRequest = {
         ctx,
@@ -90,7 +130,11 @@ export function createRestHandler(ctx: Pick<StackContext, 'db' | 'keys' | 'confi
         media,
         prefs: parsePrefer(req.headers.prefer),
         maxRows,
-        body: () => (bodyPromise ??= readBody(req, ctx.config.maxBodyBytes)),
+        body: () =>
+          (bodyPromise ??= readBody(req, ctx.config.maxBodyBytes).then((body) => {
+            if (isPublic) limitPublicGeometry(body);
+            return body;
+          })),
       };
       const segments = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
       let reply;
@@ -108,7 +152,12 @@ export function createRestHandler(ctx: Pick<StackContext, 'db' | 'keys' | 'confi
       sendError(res, error);
     }
   };
-  return Object.assign(handler, { invalidateSchema: () => cache.invalidate() });
+  return Object.assign(handler, {
+    invalidateSchema: () => {
+      cache.invalidate();
+      invalidateRoleSettings(ctx.db);
+    },
+  });
 }
 
 /** `GET /rest/v1/`: a minimal OpenAPI description listing the exposed tables and functions. */

@@ -58,3 +58,47 @@ export function geometryInputs(columns: Column[], rows: Row[]): GeometryInput[] 
   });
   return inputs;
 }
+
+/**
+ * The most geometry positions an anonymous request may carry (rest/index.ts): the public app sends
+ * points at most; a zone boundary drawn by staff has hundreds.
+ */
+export const PUBLIC_MAX_VERTICES = 2000;
+
+const WKT =
+  /^\s*(?:SRID=\d+\s*;\s*)?(?:MULTI)?(?:POINT|LINESTRING|POLYGON|GEOMETRYCOLLECTION|TRIANGLE|TIN|POLYHEDRALSURFACE|CIRCULARSTRING|COMPOUNDCURVE|CURVEPOLYGON|MULTICURVE|MULTISURFACE)\b/i;
+
+function positions(coordinates: unknown): number {
+  if (!Array.isArray(coordinates)) return 0;
+  if (typeof coordinates[0] === 'number') return 1;
+  let n = 0;
+  for (const c of coordinates) n += positions(c);
+  return n;
+}
+
+/**
+ * Geometry positions anywhere in a parsed JSON value: GeoJSON geometries (`type` + `coordinates`,
+ * in Features and collections too) and WKT/EWKT strings (commas + 1, an overestimate by the number
+ * of rings and parts). Hex EWKB is not counted. The value is at most MAX_JSON_DEPTH deep.
+ */
+export function countVertices(value: unknown): number {
+  if (typeof value === 'string') {
+    if (!WKT.test(value)) return 0;
+    let n = 1;
+    for (let i = value.indexOf(','); i >= 0; i = value.indexOf(',', i + 1)) n++;
+    return n;
+  }
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (const v of value) n += countVertices(v);
+    return n;
+  }
+  if (value !== null && typeof value === 'object') {
+    const o = value as Row;
+    if (typeof o.type === 'string' && Array.isArray(o.coordinates)) return positions(o.coordinates);
+    let n = 0;
+    for (const v of Object.values(o)) n += countVertices(v);
+    return n;
+  }
+  return 0;
+}
