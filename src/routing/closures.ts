@@ -46,13 +46,37 @@ export interface ClosureCause {
   edges: Uint32Array;
 }
 
+/**
+ * Every cause in force under one closure input: the closures of a leg whose ends no zone
+ * covers. Legs under the same input share one object (see `legClosures`), so what is derived
+ * from it (the landmarks of truck-route.ts) is computed once per closure state.
+ */
+export interface ClosureBase {
+  readonly causes: readonly ClosureCause[];
+  /** 1 where some cause closes the edge. */
+  readonly closedEdges: Uint8Array;
+  /** How many causes close each edge. */
+  readonly causeCount: Uint16Array;
+}
+
 /** Closures of one leg: the mask plus the causes behind it (the side table "why closed"). */
 export interface LegClosures extends Closures {
-  closedEdges: Uint8Array;
+  /**
+   * Built on first read (the base's mask with the reopened edges cleared) and kept: a stop
+   * matrix makes a leg's closures for thousands of zone pairs and reads few masks
+   * (`legClosed` answers without one).
+   */
+  readonly closedEdges: Uint8Array;
   /** Causes in force on this leg; an edge is closed iff some cause lists it. */
   causes: ClosureCause[];
   /** Active closing zones left open on this leg because their filled outline covers an end. */
   openZones: string[];
+  /** The closures in force for every leg under the same input; `closedEdges` is its mask less `reopenedFrom` and `reopenedTo`. */
+  base: ClosureBase;
+  /** Edges closed in `base` but open on this leg because a zone covering `from` (and none covering `to`) is left open. */
+  reopenedFrom: Uint32Array;
+  /** Edges closed in `base` but open on this leg because a zone covering `to` is left open. */
+  reopenedTo: Uint32Array;
 }
 
 interface PreparedZone {
@@ -214,38 +238,45 @@ function prepareZone(graph: RoadGraph, zone: ClosureZone): PreparedZone {
 }
 
 /**
- * Edges a checkpoint closes: those passing within `CHECKPOINT_RADIUS_M` of it (the roads it
+ * Edges each checkpoint closes: those passing within `CHECKPOINT_RADIUS_M` of it (the roads it
  * sits on, e.g. the ramps and toll connector at an exit), plus every edge whose road id is
  * its `road` (in the demo data `road` names the expressway, which matches no id and so
  * leaves the main line open). A checkpoint off every road closes the nearest within 50 m.
+ * Cached per position and road; the road ids of the checkpoints not yet cached are looked up
+ * in one pass over the edges (a pass per checkpoint took seconds on the scale-80 city).
  */
-function checkpointEdges(network: RoutingNetwork, cp: ClosureCheckpoint): Uint32Array {
+function checkpointEdges(network: RoutingNetwork, checkpoints: readonly ClosureCheckpoint[]): Uint32Array[] {
   const { graph, snapIndex } = network;
   let cache = checkpointEdgeCache.get(graph);
   if (!cache) {
     cache = new Map();
     checkpointEdgeCache.set(graph, cache);
   }
-  const key = `${cp.position[0]},${cp.position[1]},${cp.road}`;
-  let edges = cache.get(key);
-  if (!edges) {
-    const found = new Set<number>();
-    const [px, py] = snapIndex.project(cp.position[0], cp.position[1]);
-    const p = snapIndex.projected;
-    for (const s of snapIndex.tree?.neighbors(px, py, Infinity, CHECKPOINT_RADIUS_M) ?? []) {
-      const v = snapIndex.segmentVertex[s];
-      const d2 = distanceToSegment2(px, py, p[2 * v], p[2 * v + 1], p[2 * v + 2], p[2 * v + 3]);
-      if (d2 <= CHECKPOINT_RADIUS_M ** 2) found.add(snapIndex.segmentEdge[s]);
+  const keys = checkpoints.map((cp) => `${cp.position[0]},${cp.position[1]},${cp.road}`);
+  const roads = new Map<string, number[]>();
+  checkpoints.forEach((cp, i) => cp.road && !cache.has(keys[i]) && roads.set(cp.road, []));
+  if (roads.size > 0) for (let e = 0; e < graph.edgeCount; e++) roads.get(graph.edgeRoadId[e])?.push(e);
+  return checkpoints.map((cp, i) => {
+    let edges = cache.get(keys[i]);
+    if (!edges) {
+      const found = new Set<number>();
+      const [px, py] = snapIndex.project(cp.position[0], cp.position[1]);
+      const p = snapIndex.projected;
+      for (const s of snapIndex.tree?.neighbors(px, py, Infinity, CHECKPOINT_RADIUS_M) ?? []) {
+        const v = snapIndex.segmentVertex[s];
+        const d2 = distanceToSegment2(px, py, p[2 * v], p[2 * v + 1], p[2 * v + 2], p[2 * v + 3]);
+        if (d2 <= CHECKPOINT_RADIUS_M ** 2) found.add(snapIndex.segmentEdge[s]);
+      }
+      if (found.size === 0) {
+        const snap = snapToRoad(snapIndex, cp.position[0], cp.position[1], { maxDistanceM: 50 });
+        if (snap) found.add(snap.edge);
+      }
+      for (const e of (cp.road && roads.get(cp.road)) || []) found.add(e);
+      edges = Uint32Array.from(found).sort();
+      cache.set(keys[i], edges);
     }
-    if (found.size === 0) {
-      const snap = snapToRoad(snapIndex, cp.position[0], cp.position[1], { maxDistanceM: 50 });
-      if (snap) found.add(snap.edge);
-    }
-    if (cp.road) graph.edgeRoadId.forEach((id, e) => id === cp.road && found.add(e));
-    edges = Uint32Array.from(found).sort();
-    cache.set(key, edges);
-  }
-  return edges;
+    return edges;
+  });
 }
 
 /** Whether a zone's filled outline covers [lng, lat] (boundary included). */
@@ -275,28 +306,193 @@ export function maskOf(graph: RoadGraph, causes: readonly ClosureCause[]): Uint8
   return mask;
 }
 
+const bases = new WeakMap<RoadGraph, ClosureBase[]>();
+
+/** Bases kept per graph: a truck with a pass and one without alternate between two. */
+const KEPT_BASES = 2;
+
+/**
+ * The base of `causes` (all in force, in order): one of the graph's recent bases when it lists
+ * the same causes (same zones and checkpoints, same cached edge lists), else a new one. The
+ * most recent `KEPT_BASES` are kept, so what is derived from a base (its landmarks) is not
+ * rebuilt while inputs alternate. Comparing is linear in the causes; building in the edges.
+ */
+function closureBase(graph: RoadGraph, causes: ClosureCause[]): ClosureBase {
+  const recent = bases.get(graph) ?? [];
+  const same = (a: ClosureCause, b: ClosureCause) =>
+    a.kind === b.kind && a.id === b.id && a.state === b.state && a.edges === b.edges;
+  let base = recent.find((b) => b.causes.length === causes.length && b.causes.every((c, i) => same(c, causes[i])));
+  if (!base) {
+    const causeCount = new Uint16Array(graph.edgeCount);
+    for (const cause of causes) for (const e of cause.edges) causeCount[e]++;
+    base = { causes, closedEdges: Uint8Array.from(causeCount, (c) => (c > 0 ? 1 : 0)), causeCount };
+  }
+  bases.set(graph, [base, ...recent.filter((b) => b !== base)].slice(0, KEPT_BASES));
+  return base;
+}
+
+/**
+ * What `legClosures` derives from one closure input: the active closing zones prepared, with a
+ * spatial index of their outlines' boxes and a cause each, the checkpoints' causes, and the
+ * base of them all. Kept per graph for the last input and reused while it is unchanged (same
+ * arrays, same zone and checkpoint objects with the same fields), so a leg costs a box lookup
+ * at each end and a copy of the base mask, instead of a pass over every zone (~5 ms a leg on
+ * the scale-80 city's 18,000 zones).
+ */
+interface ClosureState {
+  input: { zones: readonly ClosureZone[]; checkpoints: readonly ClosureCheckpoint[]; hasPass: boolean };
+  /** The fields `legClosures` reads, per zone and per checkpoint, as they were (see `sameInput`). */
+  fields: unknown[];
+  zones: PreparedZone[];
+  zoneCauses: ClosureCause[];
+  /** Flatbush item i is `zones[i]`'s outline box; null without zones. */
+  zoneIndex: Flatbush | null;
+  checkpointCauses: ClosureCause[];
+  base: ClosureBase;
+}
+const closureStates = new WeakMap<RoadGraph, ClosureState>();
+
+const ZONE_FIELDS = 5;
+const CHECKPOINT_FIELDS = 6;
+
+function inputFields(input: ClosureInput): unknown[] {
+  const fields: unknown[] = [];
+  for (const z of input.zones) fields.push(z, z.id, z.level, z.status, z.geom);
+  for (const c of input.checkpoints) fields.push(c, c.id, c.state, c.road, c.position[0], c.position[1]);
+  return fields;
+}
+
+/** Whether `input` is the state's input, unchanged: a loop of identity checks, no allocation. */
+function sameInput(state: ClosureState, input: ClosureInput): boolean {
+  const { zones, checkpoints } = input;
+  const f = state.fields;
+  if (state.input.zones !== zones || state.input.checkpoints !== checkpoints || state.input.hasPass !== !!input.hasPass)
+    return false;
+  if (f.length !== zones.length * ZONE_FIELDS + checkpoints.length * CHECKPOINT_FIELDS) return false;
+  let j = 0;
+  for (const z of zones) {
+    if (f[j] !== z || f[j + 1] !== z.id || f[j + 2] !== z.level || f[j + 3] !== z.status || f[j + 4] !== z.geom)
+      return false;
+    j += ZONE_FIELDS;
+  }
+  for (const c of checkpoints) {
+    if (
+      f[j] !== c ||
+      f[j + 1] !== c.id ||
+      f[j + 2] !== c.state ||
+      f[j + 3] !== c.road ||
+      f[j + 4] !== c.position[0] ||
+      f[j + 5] !== c.position[1]
+    )
+      return false;
+    j += CHECKPOINT_FIELDS;
+  }
+  return true;
+}
+
+function closureState(network: RoutingNetwork, input: ClosureInput): ClosureState {
+  const { graph } = network;
+  const last = closureStates.get(graph);
+  if (last && sameInput(last, input)) return last;
+  const zones = closingZones(network, input.zones);
+  const zoneCauses = zones.map((z): ClosureCause => ({
+    kind: 'zone',
+    id: z.zone.id,
+    state: z.zone.level,
+    edges: z.edges,
+  }));
+  let zoneIndex: Flatbush | null = null;
+  if (zones.length > 0) {
+    zoneIndex = new Flatbush(zones.length);
+    for (const z of zones) zoneIndex.add(...z.bbox);
+    zoneIndex.finish();
+  }
+  const closing = input.checkpoints.filter(
+    (cp) => cp.state === 'closed' || (cp.state === 'restricted' && !input.hasPass),
+  );
+  const closingEdges = checkpointEdges(network, closing);
+  const checkpointCauses = closing.map((cp, i): ClosureCause => ({
+    kind: 'checkpoint',
+    id: cp.id,
+    state: cp.state!,
+    edges: closingEdges[i],
+  }));
+  const base = closureBase(graph, [...zoneCauses, ...checkpointCauses]);
+  const state: ClosureState = {
+    input: { zones: input.zones, checkpoints: input.checkpoints, hasPass: !!input.hasPass },
+    fields: inputFields(input),
+    zones,
+    zoneCauses,
+    zoneIndex,
+    checkpointCauses,
+    base,
+  };
+  closureStates.set(graph, state);
+  return state;
+}
+
 /**
  * Closures for a truck leg from `from` to `to`. A road is closed when its interior crosses
  * the interior of an active lockdown or control zone whose filled outline (holes filled)
  * covers neither end: a truck may cross the control ring around the sealed compound it
  * serves and drive in to the drop point, but through no other zone. A closed checkpoint
  * closes its roads; a restricted one does too unless `hasPass`. Edge–zone incidence is
- * computed once per zone geometry (flatbush over edge boxes) and cached, so per leg only the
- * zones covering an end are dropped and the mask is assembled.
+ * computed once per zone geometry (flatbush over edge boxes) and cached, and so are the
+ * causes of an input and their mask (`base`, shared by the legs under the same input); per
+ * leg only the zones covering an end are dropped: the mask is the base's copied, with the
+ * roads no remaining cause closes reopened.
  */
 export function legClosures(network: RoutingNetwork, input: ClosureInput, from: Position, to: Position): LegClosures {
-  const causes: ClosureCause[] = [];
-  const openZones: string[] = [];
-  for (const z of closingZones(network, input.zones)) {
-    if (covers(z, from) || covers(z, to)) openZones.push(z.zone.id);
-    else causes.push({ kind: 'zone', id: z.zone.id, state: z.zone.level, edges: z.edges });
-  }
-  for (const cp of input.checkpoints) {
-    if (cp.state === 'closed' || (cp.state === 'restricted' && !input.hasPass)) {
-      causes.push({ kind: 'checkpoint', id: cp.id, state: cp.state, edges: checkpointEdges(network, cp) });
+  const state = closureState(network, input);
+  const { zones, zoneCauses, zoneIndex, base } = state;
+  /** Zones dropped for this leg, by index, with the end they cover ('to' wins when both). */
+  const dropped = new Map<number, 'from' | 'to'>();
+  for (const [p, end] of [
+    [to, 'to'],
+    [from, 'from'],
+  ] as const) {
+    for (const i of zoneIndex?.search(p[0], p[1], p[0], p[1]) ?? []) {
+      if (!dropped.has(i) && covers(zones[i], p)) dropped.set(i, end);
     }
   }
-  return { closedEdges: maskOf(network.graph, causes), causes, openZones };
+  const order = [...dropped.keys()].sort((a, b) => a - b);
+  // An edge reopens when every cause closing it is dropped; it reopens at `to` if a zone covering `to` closed it.
+  const droppedCount = new Map<number, number>();
+  const atTo = new Set<number>();
+  for (const i of order) {
+    for (const e of zones[i].edges) {
+      droppedCount.set(e, (droppedCount.get(e) ?? 0) + 1);
+      if (dropped.get(i) === 'to') atTo.add(e);
+    }
+  }
+  const reopenedFrom: number[] = [];
+  const reopenedTo: number[] = [];
+  for (const [e, count] of droppedCount) {
+    if (count === base.causeCount[e]) (atTo.has(e) ? reopenedTo : reopenedFrom).push(e);
+  }
+  let mask: Uint8Array | undefined;
+  return {
+    get closedEdges() {
+      if (!mask) {
+        mask = base.closedEdges.slice();
+        for (const e of reopenedFrom) mask[e] = 0;
+        for (const e of reopenedTo) mask[e] = 0;
+      }
+      return mask;
+    },
+    causes: [...zoneCauses.filter((_, i) => !dropped.has(i)), ...state.checkpointCauses],
+    openZones: order.map((i) => zones[i].zone.id),
+    base,
+    reopenedFrom: Uint32Array.from(reopenedFrom),
+    reopenedTo: Uint32Array.from(reopenedTo),
+  };
+}
+
+/** Whether `leg` closes edge e, read without building its mask: closed in the base and not reopened. */
+export function legClosed(leg: LegClosures): (e: number) => boolean {
+  const reopened = new Set([...leg.reopenedFrom, ...leg.reopenedTo]);
+  const closed = leg.base.closedEdges;
+  return (e) => closed[e] === 1 && !reopened.has(e);
 }
 
 /** The causes in `leg` that close any of `edges` (e.g. those on a route found without closures). */

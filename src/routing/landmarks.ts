@@ -123,7 +123,8 @@ export function buildLandmarks(
   const fromLandmark = new Float64Array(n * k);
   const toLandmark = new Float64Array(n * k);
   // Distance to the nearest chosen landmark; the first search starts at the root.
-  const { forward: nearest, inPart } = n > 0 ? landmarkRoot(graph, profile, closedEdges) : { forward: new Float64Array(0), inPart: new Uint8Array(0) };
+  const { forward: nearest, inPart } =
+    n > 0 ? landmarkRoot(graph, profile, closedEdges) : { forward: new Float64Array(0), inPart: new Uint8Array(0) };
   for (let i = 0; i < k; i++) {
     let best = 0;
     let bestD = -1;
@@ -225,21 +226,20 @@ export function altLowerBound(landmarks: Landmarks, from: number, to: number): n
 /**
  * A target behind reopened roads, for landmarks on a network with closures (`closedEdges`)
  * that a query partly lifts: the query's network is the landmarks' network plus the reopened
- * roads. `portals` are the nodes of reopened roads, `portalCosts[i]` a lower bound of the cost
- * from `portals[i]` to the target on the query's network; `own` is the target's own distances,
- * or null when its edge is not on the landmarks' network. A route from v either stays on the
- * landmarks' network (cost ≥ d(v,t)) or first touches a reopened road at a portal p, having
- * reached it on that network (cost ≥ d(v,p) + portalCost(p)); so it costs at least the
- * distance to a virtual target t* joined from t and from each portal by an edge of that cost.
- * `from[k]` is d(L_k, t*) = min over t and the portals of d(L_k, ·) + cost. For the backward
- * terms, `to[k]` is the largest d(·, L_k) − cost over t and the portals that reach L_k: any
- * node that reaches L_k reaches only those (see `portalBound`); Infinity when none does.
+ * roads. A route from a node off the reopened roads either stays on the landmarks' network
+ * (cost ≥ d(v,t)) or first touches a reopened road at a node p it entered by a road of that
+ * network (cost ≥ d(v,p) + a lower bound of p's cost to the target); so it costs at least the
+ * distance to a virtual target t* joined from t and from each such entry by an edge of that
+ * cost, and `altBound` of that target is a lower bound (with its usual handling of Infinity,
+ * as t* is left only through t and the entries). `own` is the target's own distances, or null
+ * when its edge is not on the landmarks' network; `entries[i]` an entry node and
+ * `entryCosts[i]` its lower bound. Nodes on reopened roads need their own bound (truck-route.ts).
  */
 export function portalTarget(
   landmarks: Landmarks,
   own: LandmarkTarget | null,
-  portals: ArrayLike<number>,
-  portalCosts: ArrayLike<number>,
+  entries: ArrayLike<number>,
+  entryCosts: ArrayLike<number>,
 ): LandmarkTarget {
   const k = landmarks.count;
   const fromL = landmarks.fromLandmark;
@@ -248,45 +248,14 @@ export function portalTarget(
   const to = new Float64Array(k);
   for (let i = 0; i < k; i++) {
     let f = own ? own.from[i] : Infinity;
-    let t = own && own.to[i] < Infinity ? own.to[i] : -Infinity;
-    for (let p = 0; p < portals.length; p++) {
-      const j = portals[p] * k + i;
-      const cost = portalCosts[p];
-      if (fromL[j] + cost < f) f = fromL[j] + cost;
-      if (toL[j] < Infinity && toL[j] - cost > t) t = toL[j] - cost;
+    let t = own ? own.to[i] : -Infinity;
+    for (let p = 0; p < entries.length; p++) {
+      const j = entries[p] * k + i;
+      f = Math.min(f, fromL[j] + entryCosts[p]);
+      t = Math.max(t, toL[j] - entryCosts[p]);
     }
     from[i] = f;
-    to[i] = t === -Infinity ? Infinity : t;
+    to[i] = t;
   }
   return { from, to };
-}
-
-/**
- * Lower bound of the cost from node v to a `portalTarget`: `altBound`'s terms, except that a
- * backward term is used only when v reaches the landmark. (v may reach t* through a portal
- * that does not reach the landmark, so a landmark v misses proves nothing here; if v reaches
- * it, every portal v reaches reaches it too and the term holds.) Consistent on the landmarks'
- * network; on a reopened road (p, q) it is at most portalCost(p), so a caller keeps it
- * consistent there by taking the max with a consistent bound that portalCost(p) does not
- * exceed (truck-route.ts).
- */
-export function portalBound(landmarks: Landmarks, v: number, target: LandmarkTarget): number {
-  const k = landmarks.count;
-  const fromL = landmarks.fromLandmark;
-  const toL = landmarks.toLandmark;
-  let bound = 0;
-  for (let i = 0, j = v * k; i < k; i++, j++) {
-    const lv = fromL[j];
-    if (lv < Infinity) {
-      const b = target.from[i] - lv;
-      if (b > bound) bound = b;
-    }
-    const vl = toL[j];
-    const tl = target.to[i];
-    if (vl < Infinity && tl < Infinity) {
-      const b = vl - tl;
-      if (b > bound) bound = b;
-    }
-  }
-  return bound;
 }

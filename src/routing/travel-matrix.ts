@@ -1,11 +1,11 @@
 import type { Position } from 'geojson';
-import { legClosures, zonesCovering, type ClosureInput, type LegClosures } from './closures.ts';
+import { legClosed, legClosures, zonesCovering, type ClosureInput, type LegClosures } from './closures.ts';
 import { MinHeap } from './min-heap.ts';
 import { nearestTargets, type Closures } from './nearest-targets.ts';
 import { edgeCosts, truckProfile } from './profiles.ts';
 import type { RoadGraph } from './road-graph.ts';
 import type { RoutingNetwork } from './routing-network.ts';
-import { snapForProfile, type Snap } from './snap.ts';
+import { snapToRoad, type Snap } from './snap.ts';
 
 /** Closures shared by every leg, or per leg (i = origin index, j = destination index). */
 export type MatrixClosures = Closures | ((i: number, j: number) => Closures);
@@ -34,17 +34,25 @@ export function travelMatrix(
   const n = points.length;
   const out = new Float64Array(n * n).fill(Infinity);
   const closuresFor = typeof closures === 'function' ? closures : () => closures;
-  const snaps = new Map<Closures, (Snap | null | undefined)[]>();
+  const costs = edgeCosts(network.graph, truckProfile);
+  const snaps = new Map<Closures, { row: (Snap | null | undefined)[]; allowEdge: (e: number) => boolean }>();
+  /** Point j snapped as `snapForProfile` snaps it under `c`; a leg's mask is not built for it. */
   const snap = (j: number, c: Closures): Snap | null => {
-    let row = snaps.get(c);
-    if (!row) snaps.set(c, (row = new Array(n)));
-    let s = row[j];
+    let cached = snaps.get(c);
+    if (!cached) {
+      const closed = (c as Partial<LegClosures>).base
+        ? legClosed(c as LegClosures)
+        : (e: number) => !!c.closedEdges?.[e];
+      cached = { row: new Array(n), allowEdge: (e) => costs[e] < Infinity && !closed(e) };
+      snaps.set(c, cached);
+    }
+    let s = cached.row[j];
     if (s === undefined) {
-      s = snapForProfile(network.snapIndex, points[j][0], points[j][1], truckProfile, {
+      s = snapToRoad(network.snapIndex, points[j][0], points[j][1], {
         maxDistanceM: maxSnapDistanceM,
-        closedEdges: c.closedEdges,
+        allowEdge: cached.allowEdge,
       });
-      row[j] = s;
+      cached.row[j] = s;
     }
     return s;
   };
@@ -85,10 +93,20 @@ export function travelMatrix(
 
     if (baseStart && (groups.has(base) || repairs.length > 0)) {
       const js = (groups.get(base) ?? []).filter((j) => snap(j, base));
-      row.start(baseStart, base, js.map((j) => snap(j, base)!), (t, cost) => (out[i * n + js[t]] = cost));
+      row.start(
+        baseStart,
+        base,
+        js.map((j) => snap(j, base)!),
+        (t, cost) => (out[i * n + js[t]] = cost),
+      );
       for (const [c, group, delta] of repairs) {
         const kept = group.filter((j) => snap(j, c));
-        row.repair(c, delta, kept.map((j) => snap(j, c)!), (t, cost) => (out[i * n + kept[t]] = cost));
+        row.repair(
+          c,
+          delta,
+          kept.map((j) => snap(j, c)!),
+          (t, cost) => (out[i * n + kept[t]] = cost),
+        );
       }
     }
 
@@ -97,11 +115,16 @@ export function travelMatrix(
       if (!start) continue;
       const kept = js.filter((j) => snap(j, c));
       // Bounded: the search stops once this group's destinations are all settled.
-      const { hits } = nearestTargets(network.graph, start, kept.map((j) => snap(j, c)!), {
-        profile: truckProfile,
-        k: kept.length,
-        ...c,
-      });
+      const { hits } = nearestTargets(
+        network.graph,
+        start,
+        kept.map((j) => snap(j, c)!),
+        {
+          profile: truckProfile,
+          k: kept.length,
+          ...c,
+        },
+      );
       for (const h of hits) out[i * n + kept[h.target]] = h.cost;
     }
   }
@@ -114,23 +137,22 @@ function sameSnap(a: Snap | null, b: Snap): boolean {
 
 /**
  * Edges closed under `base` but open under `c`, or null unless `c` closes nothing `base`
- * leaves open (same node mask, closed edges a subset). Leg closures compare by cause (the
- * cached edge lists of zones and checkpoints), anything else by scanning the masks.
+ * leaves open (same node mask, closed edges a subset). Leg closures of one closure input
+ * compare by the edges each reopens on their shared `ClosureBase` (a few zones' roads),
+ * anything else by scanning the masks.
  */
 function reopenedEdges(graph: RoadGraph, base: Closures, c: Closures): Uint32Array | null {
   if (base.closedNodes !== c.closedNodes) return null;
+  const baseLeg = base as Partial<LegClosures>;
+  const cLeg = c as Partial<LegClosures>;
+  if (baseLeg.base && baseLeg.base === cLeg.base) {
+    const openInBase = new Set([...baseLeg.reopenedFrom!, ...baseLeg.reopenedTo!]);
+    const openInC = [...cLeg.reopenedFrom!, ...cLeg.reopenedTo!];
+    if (openInC.filter((e) => openInBase.has(e)).length < openInBase.size) return null;
+    return Uint32Array.from(openInC.filter((e) => !openInBase.has(e)));
+  }
   const b = base.closedEdges;
   const m = c.closedEdges;
-  const baseCauses = (base as Partial<LegClosures>).causes;
-  const cCauses = (c as Partial<LegClosures>).causes;
-  if (b && m && baseCauses && cCauses) {
-    const inBase = new Set(baseCauses.map((k) => k.edges));
-    if (!cCauses.every((k) => inBase.has(k.edges))) return null;
-    const inC = new Set(cCauses.map((k) => k.edges));
-    const found = new Set<number>();
-    for (const k of baseCauses) if (!inC.has(k.edges)) for (const e of k.edges) if (!m[e]) found.add(e);
-    return Uint32Array.from(found);
-  }
   const found: number[] = [];
   for (let e = 0; e < graph.edgeCount; e++) {
     const closedB = !!b?.[e];
@@ -159,6 +181,8 @@ class RowSearch {
   private row = 0;
   private bHeap = new MinHeap();
   private bClosures: Closures = {};
+  /** The base search's closed edges (read once: a leg's mask is built on first read). */
+  private bClosed: Uint8Array | undefined;
   private bTargets: readonly Snap[] = [];
   private bTargetCost: Float64Array = new Float64Array(0);
   private bTargetDone: Uint8Array = new Uint8Array(0);
@@ -227,6 +251,7 @@ class RowSearch {
     this.row++;
     this.bHeap = new MinHeap();
     this.bClosures = closures;
+    this.bClosed = closures.closedEdges;
     this.bTargets = targets;
     this.bTargetCost = new Float64Array(targets.length).fill(Infinity);
     this.bTargetDone = new Uint8Array(targets.length);
@@ -235,13 +260,19 @@ class RowSearch {
     this.startSnap = start;
     const es = start.edge;
     const base = start.distanceM * truckProfile.offNetworkCostPerM;
-    if (this.costs[es] < Infinity && !closures.closedEdges?.[es]) {
+    if (this.costs[es] < Infinity && !this.bClosed?.[es]) {
       if (!closedNodes?.[edgeTo[es]]) this.relaxBase(edgeTo[es], base + this.part(es, edgeLengthM[es] - start.offsetM));
-      if (!edgeOneway[es] && !closedNodes?.[edgeFrom[es]]) this.relaxBase(edgeFrom[es], base + this.part(es, start.offsetM));
+      if (!edgeOneway[es] && !closedNodes?.[edgeFrom[es]])
+        this.relaxBase(edgeFrom[es], base + this.part(es, start.offsetM));
       for (const t of this.bOnEdge.get(es) ?? []) {
         const forward = targets[t].offsetM >= start.offsetM;
         if (!forward && edgeOneway[es]) continue;
-        this.relaxBaseTarget(t, base + this.part(es, Math.abs(targets[t].offsetM - start.offsetM)) + targets[t].distanceM * truckProfile.offNetworkCostPerM);
+        this.relaxBaseTarget(
+          t,
+          base +
+            this.part(es, Math.abs(targets[t].offsetM - start.offsetM)) +
+            targets[t].distanceM * truckProfile.offNetworkCostPerM,
+        );
       }
     }
     let left = targets.length;
@@ -266,7 +297,8 @@ class RowSearch {
     if (this.bDone[id] === this.row || c > this.bCost[id]) return -1;
     this.bDone[id] = this.row;
     const { edgeFrom, edgeTo, edgeLengthM, edgeOneway, adjStart, adjEdge, adjForward } = this.graph;
-    const { closedEdges, closedNodes } = this.bClosures;
+    const closedEdges = this.bClosed;
+    const { closedNodes } = this.bClosures;
     const costs = this.costs;
     for (let a = adjStart[id]; a < adjStart[id + 1]; a++) {
       const e = adjEdge[a];
@@ -295,14 +327,21 @@ class RowSearch {
    * cost under `closures` is min(base cost, repair cost); the base frontier and the repair
    * heap are popped in cost order together, so each settles at its exact cost.
    */
-  repair(closures: Closures, reopened: Uint32Array, targets: readonly Snap[], hit: (t: number, cost: number) => void): void {
+  repair(
+    closures: Closures,
+    reopened: Uint32Array,
+    targets: readonly Snap[],
+    hit: (t: number, cost: number) => void,
+  ): void {
     if (targets.length === 0) return;
     const pass = ++this.pass;
     const n = this.n;
     const { edgeFrom, edgeTo, edgeLengthM, edgeOneway, adjStart, adjEdge, adjForward } = this.graph;
-    const { closedEdges, closedNodes } = closures;
+    const { closedNodes } = closures;
     const costs = this.costs;
-    const { rCost, rSeen, rDone, rOpen } = this;
+    const { rCost, rSeen, rDone, rOpen, bClosed } = this;
+    /** Closed under `closures`: closed for the base search and not reopened (its own mask is never built). */
+    const closed = (e: number) => !!bClosed?.[e] && rOpen[e] !== pass;
     const heap = new MinHeap();
     const tCost = new Float64Array(targets.length).fill(Infinity);
     const tDone = new Uint8Array(targets.length);
@@ -342,7 +381,7 @@ class RowSearch {
           const v = forward ? edgeTo[e] : edgeFrom[e];
           if (!closedNodes?.[v]) relax(v, c + costs[e]);
         }
-        if (!closedEdges?.[e] && costs[e] < Infinity) relaxTargetsOn(e, forward, c);
+        if (!closed(e) && costs[e] < Infinity) relaxTargetsOn(e, forward, c);
       }
     };
 
@@ -358,7 +397,12 @@ class RowSearch {
     for (const t of onEdge.get(es) ?? []) {
       const forward = targets[t].offsetM >= start.offsetM;
       if (!forward && edgeOneway[es]) continue;
-      relaxTarget(t, start.distanceM * truckProfile.offNetworkCostPerM + this.part(es, Math.abs(targets[t].offsetM - start.offsetM)) + access(t));
+      relaxTarget(
+        t,
+        start.distanceM * truckProfile.offNetworkCostPerM +
+          this.part(es, Math.abs(targets[t].offsetM - start.offsetM)) +
+          access(t),
+      );
     }
 
     let left = targets.length;
@@ -384,7 +428,7 @@ class RowSearch {
       for (let a = adjStart[id]; a < adjStart[id + 1]; a++) {
         const e = adjEdge[a];
         const ce = costs[e];
-        if (ce === Infinity || closedEdges?.[e]) continue;
+        if (ce === Infinity || closed(e)) continue;
         const forward = adjForward[a] === 1;
         if (edgeOneway[e] && !forward) continue;
         const v = forward ? edgeTo[e] : edgeFrom[e];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { causesOnEdges, legClosures, zonesCovering } from '../../src/routing/closures.ts';
+import { causesOnEdges, legClosed, legClosures, zonesCovering } from '../../src/routing/closures.ts';
 import { at, edgeOf, loadFixture } from './truck-fixture.ts';
 
 const { network, input, compounds } = loadFixture();
@@ -74,5 +74,40 @@ describe('legClosures', () => {
     expect(closed(a, 'spur2')).toBe(false);
     expect(closed(b, 'spur2')).toBe(true);
     expect(a.closedEdges).not.toBe(b.closedEdges);
+  });
+});
+
+describe('the closures in force (base) and what a leg reopens', () => {
+  it('share one base across the legs under the same input, whose mask is the base less the reopened roads', () => {
+    const leg = legClosures(network, input, depot, drop);
+    const other = legClosures(network, input, depot, at(0, 4));
+    expect(leg.base).toBe(other.base);
+    // Depot to the compound's drop point: the zones covering the drop point reopen at `to`.
+    expect([...leg.reopenedTo].map((e) => network.graph.edgeRoadId[e]).sort()).toEqual(['inner', 'spur1', 'spur2']);
+    expect(leg.reopenedFrom).toHaveLength(0);
+    const back = legClosures(network, input, drop, depot);
+    expect([...back.reopenedFrom].map((e) => network.graph.edgeRoadId[e]).sort()).toEqual(['inner', 'spur1', 'spur2']);
+    expect(back.reopenedTo).toHaveLength(0);
+    // Every cause in force is in the base; the leg's mask is the base's less the reopened roads.
+    expect(other.base.causes.map((c) => c.id)).toEqual(other.causes.map((c) => c.id));
+    const reopened = new Set([...leg.reopenedFrom, ...leg.reopenedTo]);
+    for (let e = 0; e < network.graph.edgeCount; e++) {
+      expect(leg.closedEdges[e]).toBe(leg.base.closedEdges[e] && !reopened.has(e) ? 1 : 0);
+      expect(legClosed(leg)(e)).toBe(leg.closedEdges[e] === 1);
+    }
+  });
+
+  it('notice a zone lifted in place and a pass', () => {
+    const zones = input.zones.map((z) => ({ ...z }));
+    const changed = { ...input, zones };
+    const before = legClosures(network, changed, depot, at(0, 4));
+    expect(closed(before, 'n7')).toBe(true);
+    zones.find((z) => z.id === 'z-north')!.status = 'lifted';
+    const after = legClosures(network, changed, depot, at(0, 4));
+    expect(after.base).not.toBe(before.base);
+    expect(after.causes.map((c) => c.id)).not.toContain('z-north');
+    expect(legClosures(network, { ...changed, hasPass: true }, depot, at(0, 4)).causes.length).toBeLessThan(
+      after.causes.length,
+    );
   });
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
+import createGraph from 'ngraph.graph';
 import { aStar } from 'ngraph.path';
 import { describe, expect, it } from 'vitest';
 import { nearestTargets } from '../../src/routing/nearest-targets.ts';
-import { toNgraph } from '../../src/routing/ngraph-view.ts';
 import { walkingProfile, type TravelProfile } from '../../src/routing/profiles.ts';
-import type { RoadCollection } from '../../src/routing/road-graph.ts';
+import type { RoadCollection, RoadGraph } from '../../src/routing/road-graph.ts';
 import { buildRoutingNetwork, type RoutingNetwork } from '../../src/routing/routing-network.ts';
 import { snapForProfile, type Snap } from '../../src/routing/snap.ts';
 
@@ -18,6 +18,14 @@ const keepsOneway: TravelProfile = {
   edgeCost: (graph, e) => graph.edgeLengthM[e],
 };
 
+/** The graph as an ngraph.graph (node id = node index, one link per edge, data = edge index), built independently of the routing code. */
+function toNgraph(graph: RoadGraph) {
+  const g = createGraph<undefined, number>({ multigraph: true });
+  for (let n = 0; n < graph.nodeCount; n++) g.addNode(n);
+  for (let e = 0; e < graph.edgeCount; e++) g.addLink(graph.edgeFrom[e], graph.edgeTo[e], e);
+  return g;
+}
+
 /** A square street grid of `size` x `size` nodes, 100 m apart, west-east and south-north. */
 function gridRoads(size: number): RoadCollection {
   const step = 0.001;
@@ -25,8 +33,18 @@ function gridRoads(size: number): RoadCollection {
   const at = (i: number, j: number) => [120.9 + i * step, 31.9 + j * step * 0.85];
   for (let i = 0; i < size; i++) {
     for (let j = 0; j < size; j++) {
-      if (i + 1 < size) features.push({ type: 'Feature', properties: { id: `h-${i}-${j}`, class: 'residential' }, geometry: { type: 'LineString', coordinates: [at(i, j), at(i + 1, j)] } });
-      if (j + 1 < size) features.push({ type: 'Feature', properties: { id: `v-${i}-${j}`, class: 'residential' }, geometry: { type: 'LineString', coordinates: [at(i, j), at(i, j + 1)] } });
+      if (i + 1 < size)
+        features.push({
+          type: 'Feature',
+          properties: { id: `h-${i}-${j}`, class: 'residential' },
+          geometry: { type: 'LineString', coordinates: [at(i, j), at(i + 1, j)] },
+        });
+      if (j + 1 < size)
+        features.push({
+          type: 'Feature',
+          properties: { id: `v-${i}-${j}`, class: 'residential' },
+          geometry: { type: 'LineString', coordinates: [at(i, j), at(i, j + 1)] },
+        });
     }
   }
   return { type: 'FeatureCollection', features };
@@ -72,7 +90,7 @@ describe('nearestTargets', () => {
     expect(hits.map((h) => h.target)).toEqual([0]);
   });
 
-  it('agrees with ngraph.path A* over the ngraph view of the same graph', () => {
+  it('agrees with ngraph.path A* over an ngraph.graph of the same graph', () => {
     const from = nodeAt(network, 120.95, 31.952);
     const to = nodeAt(network, 120.956, 31.95);
     const walkable = (e: number) => walkingProfile.edgeCost(graph, e) < Infinity;
@@ -85,7 +103,9 @@ describe('nearestTargets', () => {
     for (let i = 1; i < path.length; i++) {
       let best = Infinity;
       for (const link of path[i].links ?? []) {
-        const joins = (link.fromId === path[i].id && link.toId === path[i - 1].id) || (link.toId === path[i].id && link.fromId === path[i - 1].id);
+        const joins =
+          (link.fromId === path[i].id && link.toId === path[i - 1].id) ||
+          (link.toId === path[i].id && link.fromId === path[i - 1].id);
         if (joins && walkable(link.data)) best = Math.min(best, graph.edgeLengthM[link.data]);
       }
       ngraphMetres += best;
@@ -123,7 +143,11 @@ describe('nearestTargets', () => {
     });
 
     it('stops at the cost limit', () => {
-      const { hits } = nearestTargets(grid.graph, start, targets, { profile: walkingProfile, k: Infinity, maxCost: 1000 });
+      const { hits } = nearestTargets(grid.graph, start, targets, {
+        profile: walkingProfile,
+        k: Infinity,
+        maxCost: 1000,
+      });
       expect(hits.length).toBeGreaterThan(0);
       expect(hits.every((h) => h.cost <= 1000)).toBe(true);
       expect(hits.length).toBeLessThan(targets.length);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { closureInputFromFeatures, legClosures } from '../../src/routing/closures.ts';
 import { truckProfile } from '../../src/routing/profiles.ts';
 import { buildRoutingNetwork } from '../../src/routing/routing-network.ts';
-import { routeTruck, type TruckAlgorithm } from '../../src/routing/truck-route.ts';
+import { closureLandmarks, routeTruck, type TruckAlgorithm } from '../../src/routing/truck-route.ts';
 import { gridRoads, randomGrid } from './random-network.ts';
 import { at, edgeOf, loadFixture, readLayer } from './truck-fixture.ts';
 
@@ -156,5 +156,80 @@ describe('the demo district (data/nantong)', () => {
       const otherZoneEdges = new Set(leg.causes.filter((c) => c.kind === 'zone').flatMap((c) => [...c.edges]));
       expect(route!.edges.filter((e) => otherZoneEdges.has(e))).toEqual([]);
     }
+  });
+});
+
+describe('ALT with the closures in force (legs from legClosures)', () => {
+  const coord = fc.double({ min: 0, max: 0.006, noNaN: true });
+  const rect = fc.record({
+    x: fc.double({ min: -0.0005, max: 0.005, noNaN: true }),
+    y: fc.double({ min: -0.0005, max: 0.005, noNaN: true }),
+    w: fc.double({ min: 0.0005, max: 0.004, noNaN: true }),
+    h: fc.double({ min: 0.0005, max: 0.004, noNaN: true }),
+    level: fc.constantFrom('lockdown', 'control'),
+  });
+
+  it('agrees with Dijkstra on random grids with zones, ends inside and outside them (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        randomGrid(7),
+        fc.array(rect, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.tuple(coord, coord), { minLength: 2, maxLength: 5 }),
+        (grid, rects, raw) => {
+          const net = buildRoutingNetwork(gridRoads(grid));
+          if (net.graph.edgeCount === 0) return;
+          const zones = rects.map((r, k) => {
+            const [x0, y0] = [121 + r.x, 32 + r.y];
+            const [x1, y1] = [x0 + r.w, y0 + r.h];
+            const ring = [
+              [x0, y0],
+              [x1, y0],
+              [x1, y1],
+              [x0, y1],
+              [x0, y0],
+            ];
+            return {
+              id: `z${k}`,
+              level: r.level,
+              status: 'active',
+              geom: { type: 'Polygon' as const, coordinates: [ring] },
+            };
+          });
+          // Random points and the centre of every zone, so legs start and end inside zones too.
+          const pts = [
+            ...raw.map(([x, y]) => [121 + x, 32 + y]),
+            ...rects.map((r) => [121 + r.x + r.w / 2, 32 + r.y + r.h / 2]),
+          ];
+          const input = { zones, checkpoints: [] };
+          for (const from of pts) {
+            for (const to of pts) {
+              const closures = legClosures(net, input, from, to);
+              const [alt, astar, dijkstra] = ALGORITHMS.map((algorithm) =>
+                routeTruck(net, from, to, { algorithm, closures }),
+              );
+              if (!dijkstra) {
+                expect(alt).toBeNull();
+                expect(astar).toBeNull();
+                continue;
+              }
+              expect(alt!.seconds).toBeCloseTo(dijkstra.seconds, 6);
+              expect(astar!.seconds).toBeCloseTo(dijkstra.seconds, 6);
+              for (const e of alt!.edges) expect(closures.closedEdges[e]).toBe(0);
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('builds their landmarks once per closure state', () => {
+    const a = legClosures(network, input, depot, drop);
+    const b = legClosures(network, input, at(0, 4), at(9.5, 4));
+    const withPass = legClosures(network, { ...input, hasPass: true }, depot, drop);
+    expect(a.base).toBe(b.base);
+    expect(closureLandmarks(network.graph, a.base)).toBe(closureLandmarks(network.graph, b.base));
+    expect(withPass.base).not.toBe(a.base);
+    expect(closureLandmarks(network.graph, withPass.base)).not.toBe(closureLandmarks(network.graph, a.base));
   });
 });
