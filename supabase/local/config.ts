@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 
 /** Everything the local stack can be told at start-up; `resolveConfig` fills the defaults. */
 export interface StackConfig {
@@ -30,6 +30,12 @@ export interface StackConfig {
   quiet: boolean;
   /** Any single SQL statement running longer than this is aborted and the database restarted. */
   statementTimeoutMs: number;
+  /** Folder the stack writes a backup of the PGlite data folder into periodically (`--backup-dir`), or null: none. */
+  backupDir: string | null;
+  /** Minutes between periodic backups (`--backup-every`, fractions allowed); default 60. */
+  backupEveryMinutes: number;
+  /** Periodic backups kept in `backupDir`, the newest (`--backup-keep`); default 24. */
+  backupKeep: number;
 }
 
 export interface AuthConfig {
@@ -103,6 +109,9 @@ export function defaultConfig(cwd = process.cwd()): StackConfig {
     maxBodyBytes: 10 * 1024 * 1024,
     statementTimeoutMs: 30_000,
     quiet: false,
+    backupDir: null,
+    backupEveryMinutes: 60,
+    backupKeep: 24,
   };
 }
 
@@ -125,6 +134,10 @@ export const USAGE = `Usage: tsx supabase/local/start.ts [options]
   --enable-signup        allow POST /auth/v1/signup (SUPABASE_AUTH_ENABLE_SIGNUP, or GOTRUE_DISABLE_SIGNUP=false);
                          without it sign-up is refused and staff accounts are made by an admin
   --disable-signup       refuse POST /auth/v1/signup (the default; SUPABASE_AUTH_DISABLE_SIGNUP)
+  --backup-dir <dir>     write a backup of the data folder into <dir> periodically (SUPABASE_BACKUP_DIR;
+                         PGlite only; outside the data folder)
+  --backup-every <min>   minutes between those backups (SUPABASE_BACKUP_EVERY_MINUTES, default 60)
+  --backup-keep <n>      how many of them to keep, the newest (SUPABASE_BACKUP_KEEP, default 24)
   --quiet                log less
   --help                 this text`;
 
@@ -135,6 +148,37 @@ function int(name: string, v: string | undefined, fallback: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
   return n;
+}
+
+function positive(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/**
+ * Periodic backups: on with a folder, which must lie outside the data folder (a backup copies the
+ * whole folder); only for PGlite (a PostgreSQL database is backed up with pg_dump).
+ */
+function backups(values: { 'backup-dir'?: string; 'backup-every'?: string; 'backup-keep'?: string }, env: NodeJS.ProcessEnv, dataDir: string, native: boolean, base: StackConfig) {
+  const dir = values['backup-dir'] ?? env.SUPABASE_BACKUP_DIR;
+  const every = values['backup-every'] ?? env.SUPABASE_BACKUP_EVERY_MINUTES;
+  const keep = values['backup-keep'] ?? env.SUPABASE_BACKUP_KEEP;
+  const out = {
+    backupDir: dir ? resolve(dir) : null,
+    backupEveryMinutes: positive('--backup-every', every, base.backupEveryMinutes),
+    backupKeep: int('--backup-keep', keep, base.backupKeep),
+  };
+  if (out.backupKeep < 1) throw new ConfigError('--backup-keep must be at least 1');
+  if (!out.backupDir) {
+    if (every || keep) throw new ConfigError('--backup-every and --backup-keep need --backup-dir (SUPABASE_BACKUP_DIR)');
+    return out;
+  }
+  if (native) throw new ConfigError('--backup-dir backs up the PGlite data folder; back up a PostgreSQL database (--database-url) with pg_dump');
+  const inside = relative(dataDir, out.backupDir);
+  if (!inside.startsWith('..') && !isAbsolute(inside)) throw new ConfigError(`--backup-dir ${out.backupDir} is inside the data folder ${dataDir}: every backup would copy the ones before it`);
+  return out;
 }
 
 function databaseUrl(v: string | undefined): string | null {
@@ -157,6 +201,9 @@ const FLAGS = {
   'public-url': { type: 'string' },
   'enable-signup': { type: 'boolean' },
   'disable-signup': { type: 'boolean' },
+  'backup-dir': { type: 'string' },
+  'backup-every': { type: 'string' },
+  'backup-keep': { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
 
@@ -184,7 +231,8 @@ function headerName(name: string, v: string | undefined): string | null {
  * Command line first, then environment, then defaults. Flags: see USAGE. Environment: PORT, HOST, SUPABASE_DATA_DIR, DATABASE_URL, SUPABASE_PUBLIC_URL,
  * SUPABASE_AUTH_ENABLE_SIGNUP, SUPABASE_AUTH_DISABLE_SIGNUP, GOTRUE_DISABLE_SIGNUP, SUPABASE_STATEMENT_TIMEOUT_MS, SUPABASE_MAX_BODY_BYTES,
  * GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL, GOTRUE_JWT_EXP, GOTRUE_RATE_LIMIT_TOKEN_REFRESH, GOTRUE_RATE_LIMIT_OTP,
- * GOTRUE_RATE_LIMIT_HEADER, SUPABASE_AUTH_ACCOUNT_FAILED_SIGNINS, SUPABASE_AUTH_ACCOUNT_WINDOW_SECONDS.
+ * GOTRUE_RATE_LIMIT_HEADER, SUPABASE_AUTH_ACCOUNT_FAILED_SIGNINS, SUPABASE_AUTH_ACCOUNT_WINDOW_SECONDS, SUPABASE_BACKUP_DIR,
+ * SUPABASE_BACKUP_EVERY_MINUTES, SUPABASE_BACKUP_KEEP.
  */
 export function resolveConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): StackConfig {
   let parsed;
@@ -195,13 +243,15 @@ export function resolveConfig(argv: string[] = process.argv.slice(2), env: NodeJ
   }
   const { values } = parsed;
   const base = defaultConfig();
-  const dataDir = values.data ?? env.SUPABASE_DATA_DIR;
+  const dataDirValue = values.data ?? env.SUPABASE_DATA_DIR;
+  const dataDir = dataDirValue ? resolve(dataDirValue) : base.dataDir;
+  const database = databaseUrl(values['database-url'] ?? env.DATABASE_URL);
   return {
     ...base,
     host: values.host ?? env.HOST ?? base.host,
     port: int('--port', values.port ?? env.PORT, base.port),
-    dataDir: dataDir ? resolve(dataDir) : base.dataDir,
-    databaseUrl: databaseUrl(values['database-url'] ?? env.DATABASE_URL),
+    dataDir,
+    databaseUrl: database,
     serveApp: values['serve-app'] ? resolve(values['serve-app']) : null,
     vite: values.vite ?? false,
     seedDir: values.seed ? resolve(values.seed) : base.seedDir,
@@ -226,5 +276,6 @@ export function resolveConfig(argv: string[] = process.argv.slice(2), env: NodeJ
     maxBodyBytes: int('SUPABASE_MAX_BODY_BYTES', env.SUPABASE_MAX_BODY_BYTES, base.maxBodyBytes),
     statementTimeoutMs: int('SUPABASE_STATEMENT_TIMEOUT_MS', env.SUPABASE_STATEMENT_TIMEOUT_MS, base.statementTimeoutMs),
     quiet: values.quiet ?? false,
+    ...backups(values, env, dataDir, database !== null, base),
   };
 }

@@ -126,11 +126,26 @@ function serialise(/** @type {unknown} */ e) {
   return { ...fields, name: e.name, message: e.message, fatal };
 }
 
+/**
+ * PGlite turns query parameters into text in JavaScript by their type, and for some types (boolean,
+ * bytea) it throws a plain Error, without a SQLSTATE, on a string it does not accept: a REST filter
+ * like `oneway=eq.x` failed as a 500. node-postgres (db-pg.ts) sends strings as they are and Postgres
+ * answers 22P02. Here too a string goes to Postgres unchanged, array elements included (PGlite's array
+ * serialisers look the element's serialiser up here); other values keep PGlite's serialiser.
+ * @param {PGlite} db
+ */
+function sendStringsAsText(db) {
+  for (const [oid, serialize] of Object.entries(db.serializers)) {
+    db.serializers[oid] = (/** @type {unknown} */ v) => (typeof v === 'string' ? v : serialize(v));
+  }
+}
+
 async function open() {
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   pg = await PGlite.create({ dataDir, extensions: { postgis, pgcrypto, pg_trgm } });
   if (fresh) await pg.exec(bootstrapSql);
   await pg.exec('set search_path = public, extensions');
+  sendStringsAsText(pg);
   guard(pg);
 }
 
@@ -157,6 +172,12 @@ async function run(m) {
       await unlisteners.get(channel)?.();
       unlisteners.delete(channel);
       return undefined;
+    }
+    case 'dump': {
+      // Everything committed is written to the table files first, so the copy needs no WAL replay
+      // beyond the checkpoint. The main thread holds the connection: no statement runs meanwhile.
+      await db.exec('checkpoint');
+      return new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer());
     }
     case 'close':
       await db.close();

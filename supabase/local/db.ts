@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { DataFolderError, inspectDataFolder } from './data-folder.ts';
 
 export interface SqlField {
   name: string;
@@ -56,6 +57,12 @@ export interface ManagedDatabase extends Database {
   readonly repairedStackBytes: number;
   /** Requests waiting for the connection, per lane. */
   readonly waiting: Record<Lane, number>;
+  /**
+   * Runs fn with the connection to itself, then copies the data folder (after a CHECKPOINT, as
+   * PGlite's `dumpDataDir` tar) before anyone else gets the connection: what fn read and the copy
+   * are the same state. Requests wait meanwhile (about a second for the demo district).
+   */
+  snapshot<T>(fn: (q: Tx) => Promise<T>): Promise<{ value: T; tar: Uint8Array }>;
 }
 
 export interface DatabaseOptions {
@@ -195,6 +202,8 @@ export class FairQueue {
  */
 const SUSPECT_CODE = /^(25P02|54001|XX...|53...|58...)$/;
 const PROBE_TIMEOUT_MS = 10_000;
+/** Copying the data folder for a snapshot; past it the instance is restarted like any statement. */
+const DUMP_TIMEOUT_MS = 300_000;
 /**
  * The worker thread's native stack. PGlite's recursion uses far more of it than of Postgres' own
  * (shadow) stack, which max_stack_depth (2 MB) limits; with Node's default 4 MB a JSON value nested
@@ -208,7 +217,8 @@ const WORKER_URL = new URL('./db-worker.mjs', import.meta.url);
 
 /**
  * Opens (or creates) the PGlite + PostGIS database in dataDir. A fresh folder gets the
- * Supabase bootstrap (roles, auth schema, publication) before anything else runs.
+ * Supabase bootstrap (roles, auth schema, publication) before anything else runs; a folder that
+ * holds files but no database is refused (DataFolderError), never initialised over.
  *
  * PGlite runs in a worker thread: the server stays responsive while a statement runs, and a
  * statement that hangs (PostGIS on bad geometry, see DESIGN.md) is ended by terminating the
@@ -228,7 +238,12 @@ interface Pending {
   timer: NodeJS.Timeout | null;
 }
 
-type Request = { op: 'query'; sql: string; params?: unknown[] } | { op: 'exec'; sql: string } | { op: 'listen' | 'unlisten'; channel: string } | { op: 'close' };
+type Request =
+  | { op: 'query'; sql: string; params?: unknown[] }
+  | { op: 'exec'; sql: string }
+  | { op: 'listen' | 'unlisten'; channel: string }
+  | { op: 'dump' }
+  | { op: 'close' };
 
 type WorkerMessage =
   | { ready: true }
@@ -331,6 +346,20 @@ class WorkerDatabase implements ManagedDatabase {
         open = false;
       }
     }, opts.lane);
+  }
+
+  snapshot<T>(fn: (q: Tx) => Promise<T>): Promise<{ value: T; tar: Uint8Array }> {
+    return this.exclusive(async () => {
+      const q: Tx = {
+        query: <R>(sql: string, params?: unknown[]) => this.statement<R>(sql, params),
+        exec: async (sql: string) => {
+          await this.send({ op: 'exec', sql });
+        },
+      };
+      const value = await fn(q);
+      const tar = (await this.send({ op: 'dump' }, Math.max(this.statementTimeoutMs, DUMP_TIMEOUT_MS))) as Uint8Array;
+      return { value, tar };
+    });
   }
 
   async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
@@ -478,11 +507,16 @@ class WorkerDatabase implements ManagedDatabase {
     this.pending.clear();
   }
 
-  /** Spawns workers until one opens the folder, then re-subscribes the channels being listened to. */
+  /**
+   * Spawns workers until one opens the folder, then re-subscribes the channels being listened to.
+   * Every open, restarts included, first checks that the folder is empty or holds a database: PGlite
+   * writes a new cluster into a folder without PG_VERSION, over whatever it holds.
+   */
   private async start(): Promise<void> {
     const attempts = this.opts.openAttempts ?? 3;
     for (let i = 1; ; i++) {
       try {
+        inspectDataFolder(this.dataDir);
         const worker = await this.spawn();
         if (this.closing) {
           await worker.terminate();
@@ -492,7 +526,7 @@ class WorkerDatabase implements ManagedDatabase {
         this.worker = worker;
         return;
       } catch (e) {
-        if (i >= attempts) throw e;
+        if (i >= attempts || e instanceof DataFolderError) throw e;
         this.log(`opening ${this.dataDir} failed (attempt ${i} of ${attempts}), retrying`, e);
       }
     }

@@ -62,14 +62,20 @@ export interface Keys {
 
 const API_KEY_EXP = 1983812996;
 
+/** Where a data folder keeps its JWT secret. */
+export const SECRET_FILE = 'jwt-secret';
+
+/** The JWT secret the environment sets (SUPABASE_JWT_SECRET, else JWT_SECRET), if any. */
+export const envSecret = (env: NodeJS.ProcessEnv): string | undefined => (env.SUPABASE_JWT_SECRET ?? env.JWT_SECRET) || undefined;
+
 /**
  * The JWT secret comes from SUPABASE_JWT_SECRET (or JWT_SECRET), else it is generated once per
  * data folder and kept in `<dataDir>/jwt-secret` so tokens survive restarts.
  */
 export async function loadKeys(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Keys> {
-  let secret = env.SUPABASE_JWT_SECRET ?? env.JWT_SECRET;
+  let secret = envSecret(env);
   if (!secret) {
-    const file = join(dataDir, 'jwt-secret');
+    const file = join(dataDir, SECRET_FILE);
     if (existsSync(file)) secret = readFileSync(file, 'utf8').trim();
     else {
       mkdirSync(dataDir, { recursive: true });

@@ -19,6 +19,8 @@ export interface Services {
   auth: RouteHandler;
   rest: RouteHandler;
   realtime: RealtimeService;
+  /** The local stack's own API (`/local/v1`): backups (backups.ts). */
+  local: RouteHandler;
   /** The built app, served for every path outside the API prefixes. */
   app: StaticHandler | null;
 }
@@ -27,6 +29,7 @@ const PREFIXES = [
   { prefix: '/auth/v1', service: 'auth', keyAsBearer: false },
   { prefix: '/rest/v1', service: 'rest', keyAsBearer: true },
   { prefix: '/realtime/v1', service: 'realtime', keyAsBearer: true },
+  { prefix: '/local/v1', service: 'local', keyAsBearer: true },
 ] as const;
 
 /**
@@ -82,5 +85,6 @@ async function handle(ctx: StackContext, services: Services, req: IncomingMessag
   const path = url.pathname.slice(route.prefix.length) || '/';
   if (route.service === 'auth') return services.auth(req, res, path, url);
   if (route.service === 'rest') return services.rest(req, res, path, url);
+  if (route.service === 'local') return services.local(req, res, path, url);
   return services.realtime.handleHttp(req, res, path, url);
 }

@@ -4,8 +4,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { createAuthHandler } from './auth/index.ts';
+import { createBackupHandler, scheduleBackups, type BackupSchedule } from './backups.ts';
 import type { StackConfig } from './config.ts';
 import type { StackContext } from './context.ts';
+import { checkSecret, checkTables, lockDataFolder } from './data-folder.ts';
 import { openDatabase, type Database, type ManagedDatabase } from './db.ts';
 import { openPgDatabase } from './db-pg.ts';
 import { createStaticHandler } from './http/static.ts';
@@ -104,19 +106,28 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 /**
  * Starts the whole local stack from a config: opens (or creates) the data folder, prepares
  * the database, and serves the API (and the built app when `serveApp` is set) on one port.
+ *
+ * A PGlite data folder is first locked for this process (data-folder.ts), must hold its
+ * `jwt-secret` if it holds a database, and every table of it must read back (a damaged one stops
+ * the start, naming it); a folder with files but no database is refused by openDatabase.
  */
 export async function startStack(config: StackConfig, log: Log = () => {}): Promise<RunningStack> {
-  const db = config.databaseUrl
-    ? await openPgDatabase(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs, log })
-    : await openDatabase(config.dataDir, { statementTimeoutMs: config.statementTimeoutMs, log });
+  const lock = config.databaseUrl ? null : lockDataFolder(config.dataDir);
+  let db: Database | null = null;
   try {
-    const { applied, seeded } = await prepareDatabase(db, { seedDir: config.seedDir, noSeed: config.noSeed, log });
+    if (lock) checkSecret(config.dataDir, process.env);
+    db = config.databaseUrl
+      ? await openPgDatabase(config.databaseUrl, { statementTimeoutMs: config.statementTimeoutMs, log })
+      : await openDatabase(config.dataDir, { statementTimeoutMs: config.statementTimeoutMs, log });
     const keys = await loadKeys(config.dataDir);
+    if (lock) await checkTables(db, config.dataDir, config.backupDir);
+    const { applied, seeded } = await prepareDatabase(db, { seedDir: config.seedDir, noSeed: config.noSeed, log });
     const ctx: StackContext = { db, keys, config, url: '' };
     const services: Services = {
       auth: createAuthHandler(ctx, (e) => log('auth request failed', e)),
       rest: createRestHandler(ctx),
       realtime: createRealtime(ctx, { log }),
+      local: createBackupHandler(ctx),
       app: config.serveApp ? createStaticHandler(config.serveApp) : null,
     };
     const server = createApiServer(ctx, services, log);
@@ -125,22 +136,37 @@ export async function startStack(config: StackConfig, log: Log = () => {}): Prom
       throw e;
     });
     const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    const url = (config.publicUrl ?? `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`).replace(/\/+$/, '');
+    const local = `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`;
+    const url = (config.publicUrl ?? local).replace(/\/+$/, '');
     ctx.url = url;
+    lock?.setUrl(local);
+    const schedule: BackupSchedule | null =
+      config.backupDir && lock
+        ? scheduleBackups(
+            db as ManagedDatabase,
+            config.dataDir,
+            { dir: config.backupDir, everyMs: config.backupEveryMinutes * 60_000, keep: config.backupKeep },
+            log,
+          )
+        : null;
     let closing: Promise<void> | null = null;
+    const opened = db;
     const close = () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()));
         server.closeIdleConnections();
+        await schedule?.close();
         await services.realtime.close();
         const grace = setTimeout(() => server.closeAllConnections(), 2000);
         await stopped;
         clearTimeout(grace);
-        await db.close();
+        await opened.close();
+        lock?.release();
       })());
     return { ctx, url, port, applied, seeded, close };
   } catch (e) {
-    await db.close().catch(() => {});
+    await db?.close().catch(() => {});
+    lock?.release();
     throw e;
   }
 }

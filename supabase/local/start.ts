@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { appCarries, buildApp } from './app-build.ts';
 import { ConfigError, USAGE, resolveConfig, type StackConfig } from './config.ts';
 import { checkPassword } from './auth/password.ts';
+import { DataFolderError } from './data-folder.ts';
 import { updateEnvFile } from './env-file.ts';
 import { startStack, type RunningStack } from './stack.ts';
 import { describeUrl } from './db-pg.ts';
@@ -66,6 +67,9 @@ async function main() {
     `Local Supabase stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${config.databaseUrl ? `database: ${describeUrl(config.databaseUrl)}` : `data: ${config.dataDir}`})`,
     stack.applied.length ? `  migrations applied: ${stack.applied.join(', ')}` : '  migrations: up to date',
     stack.seeded ? `  seeded from ${config.seedDir}` : null,
+    config.backupDir
+      ? `  backups: every ${config.backupEveryMinutes} min into ${config.backupDir}, the newest ${config.backupKeep} kept`
+      : null,
     '',
     `  API URL:          ${stack.url}`,
     `  anon key:         ${keys.anonKey}`,
@@ -110,6 +114,7 @@ async function main() {
 
 main().catch((e) => {
   if (e instanceof ConfigError) log(`failed to start: ${e.message}\n${USAGE}`);
+  else if (e instanceof DataFolderError) log(`failed to start: ${e.message}`);
   else if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') log(`failed to start: ${(e as Error).message} (another stack running? pick one with --port)`);
   else log('failed to start', e);
   process.exit(1);

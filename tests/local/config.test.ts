@@ -64,4 +64,24 @@ describe('stack configuration', () => {
     expect(() => resolveConfig([], { GOTRUE_RATE_LIMIT_TOKEN_REFRESH: 'lots' })).toThrow(/GOTRUE_RATE_LIMIT_TOKEN_REFRESH/);
     expect(() => resolveConfig([], { GOTRUE_RATE_LIMIT_HEADER: 'not a header' })).toThrow(ConfigError);
   });
+
+  it('takes periodic backups only with --backup-dir, outside the data folder, of PGlite', () => {
+    const d = resolveConfig([], {});
+    expect([d.backupDir, d.backupEveryMinutes, d.backupKeep]).toEqual([null, 60, 24]);
+    const c = resolveConfig(['--data', '/tmp/d', '--backup-dir', '/tmp/b', '--backup-every', '0.5', '--backup-keep', '3'], {});
+    expect([c.backupDir, c.backupEveryMinutes, c.backupKeep]).toEqual(['/tmp/b', 0.5, 3]);
+    const e = resolveConfig([], { SUPABASE_BACKUP_DIR: '/tmp/b', SUPABASE_BACKUP_EVERY_MINUTES: '15', SUPABASE_BACKUP_KEEP: '96' });
+    expect([e.backupDir, e.backupEveryMinutes, e.backupKeep]).toEqual(['/tmp/b', 15, 96]);
+    expect(() => resolveConfig(['--backup-every', '10'], {})).toThrow(/need --backup-dir/);
+    expect(() => resolveConfig([], { SUPABASE_BACKUP_KEEP: '3' })).toThrow(/need --backup-dir/);
+    for (const every of ['0', '-1', 'hourly']) {
+      expect(() => resolveConfig(['--backup-dir', '/tmp/b', `--backup-every=${every}`], {})).toThrow(/--backup-every must be a positive number/);
+    }
+    expect(() => resolveConfig(['--backup-dir', '/tmp/b', '--backup-keep', '0'], {})).toThrow(/at least 1/);
+    expect(() => resolveConfig(['--backup-dir', '/tmp/b', '--backup-keep', '1.5'], {})).toThrow(ConfigError);
+    expect(() => resolveConfig(['--data', '/tmp/d', '--backup-dir', '/tmp/d/backups'], {})).toThrow(/inside the data folder/);
+    expect(() => resolveConfig(['--data', '/tmp/d', '--backup-dir', '/tmp/d'], {})).toThrow(/inside the data folder/);
+    expect(resolveConfig(['--data', '/tmp/d', '--backup-dir', '/tmp/d-backups'], {}).backupDir).toBe('/tmp/d-backups');
+    expect(() => resolveConfig(['--backup-dir', '/tmp/b'], { DATABASE_URL: 'postgres://a@h/db' })).toThrow(/pg_dump/);
+  });
 });

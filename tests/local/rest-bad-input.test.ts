@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toRestError } from '../../supabase/local/rest/errors.ts';
 import { startRestStack, type RestStack } from '../fixtures/rest/rest-stack.ts';
 
 // Hostile and broken requests: each gets a clear 4xx in PostgREST's error shape, nothing is
@@ -152,6 +153,72 @@ describe('REST rejects bad input without writing anything', () => {
     expect(String(rpc.body.message)).toMatch(/Self-intersection/);
     const fine = await call('/rpc/area_of', { method: 'POST', body: JSON.stringify({ g: { type: 'Polygon', coordinates: square } }) });
     expect(fine).toEqual({ status: 200, body: 1 });
+  });
+
+  it('values Postgres cannot parse or take are 4xx with its SQLSTATE, never a 500', async () => {
+    expectError(await call('/roads?select=id&oneway=eq.x&limit=1'), 400, '22P02');
+    expectError(await call('/todos?done=eq.x'), 400, '22P02');
+    expectError(await call('/todos?done=in.(true,x)'), 400, '22P02');
+    expectError(await call('/rpc/nearest_sites?lng=120.9&lat=31.9&kind=depot&open_only=x'), 400, '22P02');
+    expectError(await call('/roads?name=eq.a%00b&limit=1'), 400, '22021');
+    // Pseudo-types are no output type: refused before Postgres fails on them as an internal error.
+    for (const type of ['unknown', 'record', 'anyelement']) {
+      const a = await call(`/roads?select=name::${type}&limit=1`);
+      expectError(a, 400, '42846');
+      expect(a.body.message).toBe(`cannot cast to type ${type}: it is a pseudo-type`);
+    }
+    // With PostGIS, `&&` on text reads the value as a geometry: GeoJSON that does not parse.
+    const overlap = await call('/zones?district=ov.{1,2}');
+    expectError(overlap, 400, 'XX000');
+    expect(overlap.body.message).toBe('quoted object property name expected (at offset 1)');
+    const antipodal = await call('/rpc/zone_impact', {
+      method: 'POST',
+      body: JSON.stringify({ geom: { type: 'Polygon', coordinates: [[[0, 0], [180, 0], [0, 10], [0, 0]]] } }),
+    });
+    expectError(antipodal, 400, 'XX000');
+    expect(antipodal.body.message).toBe('Antipodal (180 degrees long) edge detected!');
+    expect((await call('/roads?select=id&oneway=eq.true&limit=1')).status).toBe(200);
+  });
+
+  it('Auth answers an email or metadata holding a NUL with 400, never a 500', async () => {
+    const auth = async (path: string, body: unknown, bearer?: string) => {
+      const res = await fetch(`${stack.url}/auth/v1${path}`, {
+        method: 'POST',
+        headers: { apikey: stack.keys.anonKey, 'Content-Type': 'application/json', ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect(await auth('/token?grant_type=password', { email: 'commander\u0000@demo.local', password: 'nantong-2022' })).toEqual({
+      status: 400,
+      body: { code: 'invalid_credentials', message: 'Invalid login credentials' },
+    });
+    const admin = stack.keys.serviceKey;
+    expect(await auth('/admin/users', { email: 'nul\u0000@demo.local', password: 'secret-1' }, admin)).toEqual({
+      status: 400,
+      body: { code: 'validation_failed', message: 'Unable to validate email address: invalid format' },
+    });
+    const metadata = await auth('/admin/users', { email: 'nul-metadata@demo.local', password: 'secret-1', user_metadata: { note: 'a\u0000b' } }, admin);
+    expect(metadata).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    const made = await stack.db.query("select 1 from auth.users where email like 'nul%'");
+    expect(made.rows).toEqual([]);
+  });
+
+  it('errors about stored data never carry a file path of the data folder', () => {
+    const cases: [string, string][] = [
+      ['XX001', 'invalid page in block 0 of relation "base/5/17890"'],
+      ['XX001', 'could not read block 3 in file "base/5/17890": read only 0 of 8192 bytes'],
+      ['XX002', 'index "zones_pkey" contains unexpected zero page at block 0'],
+      ['58P01', 'could not open file "base/5/17890": No such file or directory'],
+      ['42501', 'could not open file "base/5/17890": Permission denied'],
+    ];
+    for (const [code, message] of cases) {
+      for (const anon of [true, false]) {
+        const e = toRestError(Object.assign(new Error(message), { code, detail: 'base/5/17890', hint: 'see base/5/17890' }), anon);
+        expect(e.status, message).toBe(500);
+        expect(e.body()).toEqual({ code, details: null, hint: null, message: 'The database could not read stored data (the server log says more)' });
+      }
+    }
   });
 
   it('a 20 MB body is refused with 413 and the server keeps serving', async () => {

@@ -4,7 +4,7 @@ import { BodyError, readJson } from '../http/body.ts';
 import { bearerToken } from '../http/gateway.ts';
 import { sendEmpty, sendJson } from '../http/respond.ts';
 import { createUser, deleteUserById, getUserById, listUsers, requireAdmin, updateUserById } from './admin.ts';
-import { API_VERSION, AuthError, sendAuthError } from './errors.ts';
+import { API_VERSION, AuthError, sendAuthError, validationFailed } from './errors.ts';
 import type { Body } from './fields.ts';
 import { AuthThrottle, clientAddress } from './throttle.ts';
 import { getUser, logout, signUp, tokenGrant, updateUser } from './user-routes.ts';
@@ -27,6 +27,10 @@ export function createAuthHandler(ctx: StackContext, onError: (e: unknown) => vo
       if (e instanceof BodyError) {
         return sendAuthError(res, new AuthError(e.status, e.status === 413 ? 'request_too_large' : 'bad_json', e.message));
       }
+      // A value Postgres refuses to store (class 22, data exception: e.g. a NUL in user metadata,
+      // which jsonb cannot hold) is the request's fault, not the server's.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('22')) return sendAuthError(res, validationFailed((e as Error).message));
       onError(e);
       sendAuthError(res, new AuthError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'));
     }

@@ -25,7 +25,8 @@ export const USER_COLUMNS =
   'id, aud, role, email, encrypted_password, email_confirmed_at, phone, phone_confirmed_at, confirmed_at, last_sign_in_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at, banned_until, is_anonymous';
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** No whitespace and no control characters (a NUL could not even be stored: Postgres text holds none). */
+const EMAIL_RE = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 
 /** Lower-cased and checked the way GoTrue does before storing or looking up an address. */
 export function normaliseEmail(email: unknown): string {
@@ -70,7 +71,12 @@ export async function findUserById(tx: Tx, id: string): Promise<UserRow | null> 
   return r.rows[0] ?? null;
 }
 
+/**
+ * The user with this (lower-cased) address. An address with a NUL names nobody: Postgres text cannot
+ * hold one, and sending it fails the statement (22021), which a sign-in must not turn into a 500.
+ */
 export async function findUserByEmail(tx: Tx, email: string): Promise<UserRow | null> {
+  if (email.includes('\0')) return null;
   const r = await tx.query<UserRow>(`select ${USER_COLUMNS} from auth.users where lower(email) = $1 and deleted_at is null`, [email]);
   return r.rows[0] ?? null;
 }

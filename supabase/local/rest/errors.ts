@@ -36,6 +36,15 @@ function isPgError(e: unknown): e is PgErrorLike & Error {
   );
 }
 
+/**
+ * PostGIS reports geometry it cannot take from a request as XX000, an internal error: WKT or
+ * GeoJSON it cannot parse (the json-c parser's errors end in "(at offset N)"), and in geography
+ * calculations an edge between antipodal points. They are the client's input: 400, with the
+ * SQLSTATE in `code` as PostgREST sends it.
+ */
+const POSTGIS_INPUT =
+  /^(parse error - invalid geometry|invalid GeoJson representation|unknown GeoJSON type|Unable to find '\w+' in GeoJSON string|The '\w+' in GeoJSON |Antipodal \(180 degrees long\) edge detected!)|\(at offset \d+\)$/;
+
 /** PostgREST's SQLSTATE -> HTTP status table (supabase-compat.md B.10). */
 export function statusForSqlState(code: string, message: string, isAnon: boolean): number {
   if (code === '42501') return isAnon ? 401 : 403;
@@ -48,8 +57,7 @@ export function statusForSqlState(code: string, message: string, isAnon: boolean
   if (code === '22023' && /^role .* does not exist$/.test(message)) return 401;
   if (code === '21000') return /requires a WHERE clause/.test(message) ? 400 : 500;
   if (code === '53400') return 500;
-  // PostGIS reports unparsable geometry text as an internal error; it is the client's input.
-  if (code === 'XX000' && /^parse error - invalid geometry/.test(message)) return 400;
+  if (code === 'XX000' && POSTGIS_INPUT.test(message)) return 400;
   if (code.startsWith('08') || code.startsWith('53') || code === '57P01') return 503;
   if (code.startsWith('09')) return 500;
   if (code.startsWith('0L') || code.startsWith('0P') || code.startsWith('28')) return 403;
@@ -58,14 +66,27 @@ export function statusForSqlState(code: string, message: string, isAnon: boolean
 }
 
 /**
+ * Stored data that could not be read: data or index corrupted (XX001, XX002), files (58...), and
+ * Postgres' file-access wording, which other codes carry too (42501 for a file it may not open).
+ * Their messages name files of the data folder (`invalid page in block 0 of relation
+ * "base/5/17890"`); the answer says only what happened, the stack's log keeps the rest.
+ */
+const STORAGE_CODE = /^(XX001|XX002|58...)$/;
+const FILE_ACCESS = /^could not [a-z ]+ (file|directory) "/;
+
+/**
  * Turns anything thrown while serving a request into a RestError. Postgres errors keep their
- * SQLSTATE, message, detail and hint; anything else is reported without internals (no stack).
+ * SQLSTATE, message, detail and hint (but never a file path: STORAGE_CODE); anything else is
+ * reported without internals (no stack).
  */
 export function toRestError(e: unknown, isAnon: boolean): RestError {
   if (e instanceof RestError) return e;
   if (isPgError(e)) {
     const code = e.code!;
     const message = e.message ?? 'Database error';
+    if (STORAGE_CODE.test(code) || FILE_ACCESS.test(message)) {
+      return new RestError(500, code, 'The database could not read stored data (the server log says more)');
+    }
     const status = statusForSqlState(code, message, isAnon);
     const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
     return new RestError(status, code, message, e.detail || null, e.hint || null, headers);
