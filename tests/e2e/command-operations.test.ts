@@ -218,6 +218,23 @@ describe('boundary wording (四至)', () => {
         },
       )
       .toEqual({ bounds_zh: edited });
+
+    // The printable notice carries the wording, what residents must do, and the map as a picture.
+    await page.getByTestId('zone-notice').click();
+    const notice = page.getByTestId('notice');
+    await notice.waitFor();
+    expect(await notice.getByTestId('notice-bounds').innerText()).toBe(`范围：${edited}。`);
+    expect(await notice.getByTestId('notice-must').innerText()).toContain('足不出户');
+    await notice.getByTestId('notice-hotline').fill('0513-12345');
+    await expect.poll(() => notice.innerText()).toContain('咨询电话：0513-12345');
+    const map = notice.getByTestId('notice-map');
+    await map.waitFor({ timeout: 30_000 });
+    expect(
+      await map.evaluate((img: HTMLImageElement) => img.src.startsWith('data:image/png') && img.naturalWidth > 100),
+    ).toBe(true);
+    await screenshot(page, 'command-notice-1280x800');
+    await page.keyboard.press('Escape');
+    await notice.waitFor({ state: 'detached' });
     await page.close();
 
     // The resident's card shows it.

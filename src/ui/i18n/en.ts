@@ -601,5 +601,28 @@ export const en: Catalogue = {
   'cases.sealOnCase': 'Propose sealing a compound with a case in a control zone',
   'cases.saveRules': 'Save the rules',
   'cases.rulesInvalid': 'Days are whole numbers from 1 to 60',
+  'notice.print': 'Notice to print',
+  'notice.today': "Notice of today's changes",
+  'notice.close': 'Close the notice',
+  'notice.hotlineLabel': 'Hotline',
+  'notice.title.zone': 'Notice: {name} ({level})',
+  'notice.title.today': 'Notice of changes to the zones, {date}',
+  'notice.decision':
+    'For epidemic control, the district headquarters has decided that from {date} {name} is a {level}.',
+  'notice.bounds': 'Bounds: {bounds}.',
+  'notice.boundsOnMap': 'Bounds: see the map.',
+  'notice.must.lockdown':
+    'In a lockdown zone the area is sealed: residents stay at home and supplies are delivered to their doors by the community.',
+  'notice.must.control':
+    'In a control zone residents do not leave the area and do not gather; one person per household may shop for necessities at staggered times.',
+  'notice.must.precaution':
+    'In a precaution zone gatherings are strictly limited: residents go out less and protect themselves.',
+  'notice.review': 'These measures will be reviewed on {date} and adjusted to the situation.',
+  'notice.hotline': 'Hotline: {hotline}',
+  'notice.noChanges': 'No zone changed today.',
+  'notice.mapAlt': 'Map of the zone',
+  'notice.mapCaption': 'Map: the zone',
+  'notice.mapLoading': 'Drawing the map…',
+  'notice.issuer': 'Epidemic Control Headquarters, Nantong Economic and Technological Development Zone',
   'panel.close': 'Close',
 };
