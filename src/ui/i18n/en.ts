@@ -605,10 +605,10 @@ export const en: Catalogue = {
   'notice.today': "Notice of today's changes",
   'notice.close': 'Close the notice',
   'notice.hotlineLabel': 'Hotline',
-  'notice.title.zone': 'Notice: {name} ({level})',
+  'notice.title.zone': 'Notice: {name}',
   'notice.title.today': 'Notice of changes to the zones, {date}',
   'notice.decision':
-    'For epidemic control, the district headquarters has decided that from {date} {name} is a {level}.',
+    'For epidemic control, the district headquarters has decided that from {date} {name} is under {level} measures.',
   'notice.bounds': 'Bounds: {bounds}.',
   'notice.boundsOnMap': 'Bounds: see the map.',
   'notice.must.lockdown':
