@@ -1,4 +1,4 @@
-import type { CreateSiteFields, RecordConflictDetails, SitePatch, SiteRow } from '../domain/rows.ts';
+import type { CreateSiteFields, RecordConflictDetails, SitePatch, SiteRow, TeamEnterprises } from '../domain/rows.ts';
 import { supabase } from './supabase.ts';
 import { callWrite as call, type WriteResult } from './write-result.ts';
 
@@ -23,4 +23,20 @@ export function saveSite(
   client = supabase,
 ): Promise<WriteResult<SiteRow, RecordConflictDetails>> {
   return call('save_site', { id, expected_version: expectedVersion, patch }, client);
+}
+
+/** Replaces the enterprises a mobile testing team serves, in one transaction. */
+export function setTeamEnterprises(
+  teamId: string,
+  enterpriseIds: readonly string[],
+  client = supabase,
+): Promise<WriteResult<TeamEnterprises>> {
+  return call('set_team_enterprises', { team_id: teamId, enterprise_ids: enterpriseIds }, client);
+}
+
+/** The enterprises a mobile testing team serves (staff read). */
+export async function listTeamEnterprises(teamId: string, client = supabase): Promise<string[]> {
+  const { data, error } = await client().from('mobile_team_enterprises').select('enterprise_id').eq('team_id', teamId);
+  if (error) throw new Error(error.message);
+  return (data as { enterprise_id: string }[]).map((row) => row.enterprise_id).sort();
 }

@@ -5,6 +5,8 @@ import type {
   DeliveryRow,
   DeliveryStopRow,
   DistrictRow,
+  SiteKind,
+  SiteRevisionRow,
   SiteRow,
   ZoneDraftRow,
   ZoneProposalDecisionRow,
@@ -71,6 +73,23 @@ export const proposalDecisionsRepo = (client: Getter = supabase) =>
     { table: 'zone_proposal_decisions', columns: ['*'], versioned: false },
     client,
   );
+
+/** Every revision of the sites of one kind, oldest first (the quarantine-capacity trend). */
+export function listSiteRevisions(
+  kind: SiteKind,
+  signal?: AbortSignal,
+  client: Getter = supabase,
+): Promise<SiteRevisionRow[]> {
+  return readAllPages<SiteRevisionRow>('site_revisions', (from, to) => {
+    const query = client()
+      .from('site_revisions')
+      .select('id,site_id,site_kind,version,op,row,changed_at')
+      .eq('site_kind', kind)
+      .order('id')
+      .range(from, to);
+    return signal ? query.abortSignal(signal) : query;
+  });
+}
 
 /** The history of one zone, all columns, oldest version first. */
 export function listZoneRevisions(

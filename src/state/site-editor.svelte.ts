@@ -2,7 +2,7 @@ import type { Position } from 'geojson';
 import type { SiteKind, SiteRow } from '../domain/rows.ts';
 import { siteFieldsFor, validateSite, type SiteFields, type SiteProblem } from '../domain/site-validation.ts';
 import type { SitePatch } from '../domain/rows.ts';
-import { createSite, saveSite } from '../services/site-writes.ts';
+import { createSite, listTeamEnterprises, saveSite, setTeamEnterprises } from '../services/site-writes.ts';
 import { staffSites } from './staff-data.svelte.ts';
 
 /** The fields of a site row a commander edits. */
@@ -71,6 +71,9 @@ class SiteEditor {
   placing = $state(false);
   saving = $state(false);
   outcome = $state.raw<SiteSaveOutcome | null>(null);
+  /** A mobile testing team's enterprises: as saved, and as the form has them (null until read). */
+  teamEnterprises = $state.raw<readonly string[] | null>(null);
+  teamEnterprisesSaved = $state.raw<readonly string[] | null>(null);
 
   readonly selected = $derived(staffSites.items.find((site) => site.id === this.selectedId) ?? null);
   readonly problems = $derived.by((): SiteProblem[] => (this.form ? validateSite(this.form) : []));
@@ -100,7 +103,26 @@ class SiteEditor {
     this.position = site?.geom.coordinates ?? null;
     this.placing = false;
     this.outcome = null;
+    this.teamEnterprises = this.teamEnterprisesSaved = null;
     if (site) this.kind = site.kind;
+    if (site?.kind === 'mobile_testing') {
+      void listTeamEnterprises(site.id).then((ids) => {
+        if (this.selectedId !== site.id) return;
+        this.teamEnterprises = this.teamEnterprisesSaved = ids;
+      });
+    }
+  }
+
+  toggleEnterprise(id: string): void {
+    const now = this.teamEnterprises ?? [];
+    this.teamEnterprises = now.includes(id) ? now.filter((e) => e !== id) : [...now, id].sort();
+  }
+
+  /** Whether the team's enterprises differ from what is saved. */
+  get teamChanged(): boolean {
+    const a = this.teamEnterprises;
+    const b = this.teamEnterprisesSaved;
+    return !!a && !!b && (a.length !== b.length || a.some((id, i) => id !== b[i]));
   }
 
   /** Starts a new site of the chosen kind: the next click on the map places it. */
@@ -157,6 +179,14 @@ class SiteEditor {
         return false;
       }
       staffSites.apply({ op: 'upsert', row: result.row });
+      const team = this.teamChanged ? this.teamEnterprises : null;
+      if (team) {
+        const saved = await setTeamEnterprises(result.row.id, team);
+        if (!saved.ok) {
+          this.outcome = { kind: 'refused', message: saved.message };
+          return false;
+        }
+      }
       this.select(result.row.id);
       this.outcome = { kind: 'saved' };
       return true;

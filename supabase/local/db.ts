@@ -153,9 +153,10 @@ export class FairQueue {
   /** Resolves with the function that gives the slot back (call it exactly once). */
   acquire(lane: Lane, waitMs: number, onTimeout: () => Error): Promise<() => void> {
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      // Set once the request has to wait; a grant clears it (a box, as the grant is made first).
+      const wait: { timer?: NodeJS.Timeout } = {};
       const grant = () => {
-        clearTimeout(timer);
+        clearTimeout(wait.timer);
         this.running++;
         let released = false;
         resolve(() => {
@@ -168,7 +169,7 @@ export class FairQueue {
       if (this.running < this.slots && this.lanes.staff.length === 0 && this.lanes.public.length === 0) return grant();
       const queue = this.lanes[lane];
       queue.push(grant);
-      timer = setTimeout(() => {
+      wait.timer = setTimeout(() => {
         const i = queue.indexOf(grant);
         if (i < 0) return;
         queue.splice(i, 1);

@@ -55,6 +55,8 @@ describe('headquarters figures', () => {
       await coverage.getByTestId('coverage-limit').selectOption('2000');
       await expect.poll(async () => (await over()).far).toBeLessThanOrEqual(atOneKm.far);
       expect(await coverage.getByTestId('testing-round').innerText()).toMatch(/^约需 \d+(\.\d)? 小时$/);
+      // The trend needs more than a day of history; a fresh demo stack has one day, and says so.
+      expect(await panel.getByText('修改记录不足一天，暂无变化曲线。').count()).toBe(1);
       await page.close();
     });
   }
@@ -176,6 +178,30 @@ describe('sites', () => {
       .eq('name', '测试隔离酒店')
       .single();
     expect(created.data).toEqual({ kind: 'quarantine_site', rooms_total: 80, rooms_ready: 60 });
+
+    // A mobile testing team and the enterprises it serves.
+    await panel.getByTestId('site-kind').selectOption('mobile_testing');
+    await panel.getByTestId('site-search').fill('');
+    await panel.locator('[data-site-id="mt-01"]').click();
+    const team = form.getByTestId('team-enterprises');
+    await team.getByTestId('team-enterprise-search').fill('物流');
+    const boxes = team.locator('input[type="checkbox"]:not(:checked)');
+    const first = await boxes.nth(0).getAttribute('data-enterprise-id');
+    await boxes.nth(0).check();
+    const second = await boxes.nth(0).getAttribute('data-enterprise-id');
+    await boxes.nth(0).check();
+    await panel.getByTestId('site-save').click();
+    await expect
+      .poll(async () =>
+        (
+          (await client.from('mobile_team_enterprises').select('enterprise_id').eq('team_id', 'mt-01')).data as {
+            enterprise_id: string;
+          }[]
+        )
+          .map((row) => row.enterprise_id)
+          .sort(),
+      )
+      .toEqual([first, second].sort());
     await page.close();
   });
 });

@@ -624,5 +624,14 @@ export const en: Catalogue = {
   'notice.mapCaption': 'Map: the zone',
   'notice.mapLoading': 'Drawing the map…',
   'notice.issuer': 'Epidemic Control Headquarters, Nantong Economic and Technological Development Zone',
+  'dash.quarantine.trend': 'Quarantine rooms over time',
+  'dash.quarantine.chartTrend': 'Line chart of quarantine rooms in all, ready and occupied, day by day',
+  'dash.quarantine.roomsAll': 'rooms in all',
+  'dash.quarantine.ready': 'ready',
+  'dash.quarantine.trendSource':
+    "Day by day from the quarantine sites' change history ({days} days from {from}): occupied rooms went from {before} to {occupied} today.",
+  'dash.quarantine.trendShort': 'Less than a day of change history: no trend yet.',
+  'sites.teamEnterprises': 'Enterprises served ({count})',
+  'dispatch.teamStops': "Choose the team's own enterprises",
   'panel.close': 'Close',
 };

@@ -610,6 +610,15 @@ export const zhCN = {
   'notice.mapCaption': '附图：区域范围示意',
   'notice.mapLoading': '正在生成地图…',
   'notice.issuer': '南通经济技术开发区疫情防控指挥部',
+  'dash.quarantine.trend': '隔离房间变化',
+  'dash.quarantine.chartTrend': '隔离房间总数、可用、已入住按日变化折线图',
+  'dash.quarantine.roomsAll': '房间总数',
+  'dash.quarantine.ready': '可用',
+  'dash.quarantine.trendSource':
+    '按隔离点的修改记录逐日统计（自{from}起共 {days} 天）：已入住从 {before} 间到今天 {occupied} 间。',
+  'dash.quarantine.trendShort': '修改记录不足一天，暂无变化曲线。',
+  'sites.teamEnterprises': '服务企业（{count}）',
+  'dispatch.teamStops': '选入该队负责的企业',
   'panel.close': '关闭',
 } as const;
 
