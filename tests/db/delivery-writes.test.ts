@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Database, Tx } from '../../supabase/local/db.ts';
-import { openPgDatabase } from '../../supabase/local/db-pg.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Tx } from '../../supabase/local/db.ts';
 import type { DeliveryPlan, DeliveryStopRow, StopStatus } from '../../src/domain/rows.ts';
+import { useRacers, type RaceCall } from './race.ts';
 import { BACKEND, openTestDatabase, type TestDatabase } from './database.ts';
 import { asActor, claimsFor, commitAs } from './impersonate.ts';
 
@@ -702,51 +702,9 @@ describe('replan_delivery', () => {
 
 describe(`concurrency (${BACKEND})`, () => {
   const CALLERS = 20;
-  let racers: Database;
+  const raceAs = useRacers(() => t.db, CALLERS);
+  const race = (calls: readonly RaceCall[]) => raceAs('dispatcher', calls);
 
-  beforeAll(async () => {
-    if (BACKEND !== 'native') {
-      racers = t.db;
-      return;
-    }
-    const { rows } = await t.db.query<{ name: string }>('select current_database() as name');
-    racers = await openPgDatabase(`${inject('nativePgUrl')}/${rows[0].name}`, { maxConnections: CALLERS });
-  });
-  afterAll(async () => {
-    if (racers && racers !== t.db) await racers.close();
-  });
-
-  /** Resolves once `count` callers have arrived (fails after 20 s, so a stuck caller cannot hang the run). */
-  function barrier(count: number): () => Promise<void> {
-    let arrived = 0;
-    let open!: () => void;
-    const opened = new Promise<void>((resolve, reject) => {
-      open = resolve;
-      setTimeout(() => reject(new Error(`only ${arrived} of ${count} callers reached the barrier`)), 20_000).unref();
-    });
-    return () => {
-      if (++arrived === count) open();
-      return opened;
-    };
-  }
-
-  /** Runs the calls at once, each in its own committed transaction as the dispatcher. */
-  async function race(calls: { sql: string; params: unknown[] }[]) {
-    // PGlite runs one transaction at a time: a barrier inside transactions would wait forever there
-    const arrive = BACKEND === 'native' ? barrier(calls.length) : async () => {};
-    const results = await Promise.allSettled(
-      calls.map(({ sql, params }) =>
-        commitAs(racers, 'dispatcher', async (tx) => {
-          await arrive();
-          return tx.query(sql, params);
-        }),
-      ),
-    );
-    const codes = results.map((r) =>
-      r.status === 'fulfilled' ? 'ok' : ((r.reason as PgError).code ?? String(r.reason)),
-    );
-    return { wins: codes.filter((c) => c === 'ok').length, codes: [...new Set(codes)].sort() };
-  }
   const times = (call: { sql: string; params: unknown[] }) => Array.from({ length: CALLERS }, () => call);
 
   it('set_stop_status: exactly one of 20 calls from one expected status wins', async () => {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MultiPolygon } from 'geojson';
-import type { Database, Tx } from '../../supabase/local/db.ts';
-import { openPgDatabase } from '../../supabase/local/db-pg.ts';
+import type { Tx } from '../../supabase/local/db.ts';
 import {
   type CaseReportRevisionRow,
   type CaseReportRow,
@@ -15,6 +14,7 @@ import {
   type ZoneRow,
   type ZoneRulesRow,
 } from '../../src/domain/rows.ts';
+import { useRacers } from './race.ts';
 import { BACKEND, openTestDatabase, type TestDatabase } from './database.ts';
 import { HQ_ACCESS, HQ_TABLES, type HqTable, type Visibility } from './access-matrix.ts';
 import { asActor, claimsFor, commitAs, sqlState, type Actor } from './impersonate.ts';
@@ -1188,48 +1188,10 @@ describe('boundary wording (四至)', () => {
  */
 describe(`concurrency (${BACKEND})`, () => {
   const CALLERS = 20;
-  let racers: Database;
-
-  beforeAll(async () => {
-    if (BACKEND !== 'native') {
-      racers = t.db;
-      return;
-    }
-    const { rows } = await t.db.query<{ name: string }>('select current_database() as name');
-    racers = await openPgDatabase(`${inject('nativePgUrl')}/${rows[0].name}`, { maxConnections: CALLERS });
-  });
-  afterAll(async () => {
-    if (racers && racers !== t.db) await racers.close();
-  });
-
-  function barrier(count: number): () => Promise<void> {
-    let arrived = 0;
-    let open!: () => void;
-    const opened = new Promise<void>((resolve, reject) => {
-      open = resolve;
-      setTimeout(() => reject(new Error(`only ${arrived} of ${count} callers reached the barrier`)), 20_000).unref();
-    });
-    return () => {
-      if (++arrived === count) open();
-      return opened;
-    };
-  }
-
-  async function race(sql: string, params: (i: number) => unknown[]) {
-    const arrive = BACKEND === 'native' ? barrier(CALLERS) : async () => {};
-    const results = await Promise.allSettled(
-      Array.from({ length: CALLERS }, (_, i) =>
-        commitAs(racers, 'commander', async (tx) => {
-          await arrive();
-          return tx.query(sql, params(i));
-        }),
-      ),
-    );
-    const codes = results.map((r) =>
-      r.status === 'fulfilled' ? 'ok' : ((r.reason as PgError).code ?? String(r.reason)),
-    );
-    return { wins: codes.filter((c) => c === 'ok').length, codes: [...new Set(codes)].sort() };
-  }
+  const raceAs = useRacers(() => t.db, CALLERS);
+  /** Runs `sql` CALLERS times at once, each in its own committed transaction as the commander. */
+  const race = (sql: string, params: (i: number) => unknown[]) =>
+    raceAs('commander', Array.from({ length: CALLERS }, (_, i) => ({ sql, params: params(i) })));
 
   it('save_site: exactly one of 20 saves from one version wins, one revision is written', async () => {
     await commitAs(t.db, 'commander', (tx) =>

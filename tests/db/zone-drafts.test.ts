@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MultiPolygon } from 'geojson';
-import type { Database, Tx } from '../../supabase/local/db.ts';
-import { openPgDatabase } from '../../supabase/local/db-pg.ts';
+import type { Tx } from '../../supabase/local/db.ts';
 import type { ZoneDraftRow, ZoneRevisionRow, ZoneRow } from '../../src/domain/rows.ts';
+import { useRacers } from './race.ts';
 import { BACKEND, openTestDatabase, type TestDatabase } from './database.ts';
 import { asActor, claimsFor, commitAs, sqlState, type Actor } from './impersonate.ts';
 
@@ -706,33 +706,10 @@ describe('revert_zone', () => {
 describe(`concurrency (${BACKEND})`, () => {
   const CALLERS = 20;
   let n = 0;
-  let racers: Database;
-
-  beforeAll(async () => {
-    if (BACKEND !== 'native') {
-      racers = t.db;
-      return;
-    }
-    const { rows } = await t.db.query<{ name: string }>('select current_database() as name');
-    racers = await openPgDatabase(`${inject('nativePgUrl')}/${rows[0].name}`, { maxConnections: CALLERS });
-  });
-  afterAll(async () => {
-    if (racers && racers !== t.db) await racers.close();
-  });
-
-  /** Resolves once `count` callers have arrived (fails after 20 s, so a stuck caller cannot hang the run). */
-  function barrier(count: number): () => Promise<void> {
-    let arrived = 0;
-    let open!: () => void;
-    const opened = new Promise<void>((resolve, reject) => {
-      open = resolve;
-      setTimeout(() => reject(new Error(`only ${arrived} of ${count} callers reached the barrier`)), 20_000).unref();
-    });
-    return () => {
-      if (++arrived === count) open();
-      return opened;
-    };
-  }
+  const raceAs = useRacers(() => t.db, CALLERS);
+  /** Runs `sql` CALLERS times at once, each in its own committed transaction as the commander. */
+  const race = (sql: string, params: (i: number) => unknown[]) =>
+    raceAs('commander', Array.from({ length: CALLERS }, (_, i) => ({ sql, params: params(i) })));
 
   /** A committed zone of its own for one test: active, version 2 (so there is a revision 1 to revert to). */
   async function freshZone(): Promise<string> {
@@ -744,24 +721,6 @@ describe(`concurrency (${BACKEND})`, () => {
       await tx.query('select publish_zones($1)', [json([{ id, expected_version: 1 }])]);
     });
     return id;
-  }
-
-  /** Runs `sql` CALLERS times at once, each in its own committed transaction as the commander. */
-  async function race(sql: string, params: (i: number) => unknown[]) {
-    // PGlite runs one transaction at a time: a barrier inside transactions would wait forever there
-    const arrive = BACKEND === 'native' ? barrier(CALLERS) : async () => {};
-    const results = await Promise.allSettled(
-      Array.from({ length: CALLERS }, (_, i) =>
-        commitAs(racers, 'commander', async (tx) => {
-          await arrive();
-          return tx.query(sql, params(i));
-        }),
-      ),
-    );
-    const codes = results.map((r) =>
-      r.status === 'fulfilled' ? 'ok' : ((r.reason as PgError).code ?? String(r.reason)),
-    );
-    return { wins: codes.filter((c) => c === 'ok').length, codes: [...new Set(codes)].sort() };
   }
 
   const revisionCount = async (id: string) =>
