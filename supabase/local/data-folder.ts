@@ -18,8 +18,11 @@ export class DataFolderError extends Error {
 /** Held by the stack (or a backup / restore) that uses a PGlite data folder: JSON `{pid, url, since}`. */
 export const LOCK_FILE = 'stack.lock';
 
-/** What the folder may hold besides a database and still count as empty: files of the stack's own. */
-const OWN_FILES = new Set([SECRET_FILE, LOCK_FILE]);
+/**
+ * What the folder may hold besides a database and still count as empty: files of the stack's own
+ * (`storage/`: the published public map, written anew at every start).
+ */
+const OWN_FILES = new Set([SECRET_FILE, LOCK_FILE, 'storage']);
 
 const restoreHint = (dir: string) => `npm run restore -- <backup file> --data ${dir} --force`;
 

@@ -21,6 +21,8 @@ export interface Services {
   realtime: RealtimeService;
   /** The local stack's own API (`/local/v1`): backups (backups.ts). */
   local: RouteHandler;
+  /** Public objects of Storage: the published public map (storage/index.ts), no key needed. */
+  storage: RouteHandler;
   /** The built app, served for every path outside the API prefixes. */
   app: StaticHandler | null;
 }
@@ -75,6 +77,8 @@ async function handle(ctx: StackContext, services: Services, req: IncomingMessag
   } catch {
     return sendJson(res, 400, { message: 'Bad request URL' });
   }
+  // Public bucket objects need no key on Supabase either: a CDN serves them to anyone.
+  if (url.pathname.startsWith('/storage/v1/')) return services.storage(req, res, url.pathname.slice('/storage/v1'.length), url);
   const route = PREFIXES.find((p) => url.pathname === p.prefix || url.pathname.startsWith(p.prefix + '/'));
   if (!route) {
     if (services.app) return services.app(req, res, url);

@@ -15,7 +15,9 @@ import { loadKeys } from './keys.ts';
 import { applyMigrations } from './migrate.ts';
 import { createApiServer, type Services } from './server.ts';
 import { createRestHandler } from './rest/index.ts';
+import { PublicMapPublisher } from './publish/publisher.ts';
 import { createRealtime, installChangeCapture, installRealtimeSchema } from './realtime/index.ts';
+import { createStorageHandler } from './storage/index.ts';
 import { seedDatabase } from '../seed/seed.ts';
 
 export type Log = (msg: string, e?: unknown) => void;
@@ -114,6 +116,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startStack(config: StackConfig, log: Log = () => {}): Promise<RunningStack> {
   const lock = config.databaseUrl ? null : lockDataFolder(config.dataDir);
   let db: Database | null = null;
+  let publisher: PublicMapPublisher | null = null;
   try {
     if (lock) checkSecret(config.dataDir, process.env);
     db = config.databaseUrl
@@ -123,16 +126,20 @@ export async function startStack(config: StackConfig, log: Log = () => {}): Prom
     if (lock) await checkTables(db, config.dataDir, config.backupDir);
     const { applied, seeded } = await prepareDatabase(db, { seedDir: config.seedDir, noSeed: config.noSeed, log });
     const ctx: StackContext = { db, keys, config, url: '' };
+    publisher = new PublicMapPublisher(db, join(config.dataDir, 'storage', 'public-map'), log);
+    await publisher.start();
     const services: Services = {
       auth: createAuthHandler(ctx, (e) => log('auth request failed', e)),
       rest: createRestHandler(ctx),
       realtime: createRealtime(ctx, { log }),
       local: createBackupHandler(ctx),
+      storage: createStorageHandler(publisher),
       app: config.serveApp ? createStaticHandler(config.serveApp) : null,
     };
     const server = createApiServer(ctx, services, log);
     const port = await listen(server, config.port, config.host).catch(async (e: unknown) => {
       await services.realtime.close();
+      await publisher?.close();
       throw e;
     });
     const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -151,11 +158,13 @@ export async function startStack(config: StackConfig, log: Log = () => {}): Prom
         : null;
     let closing: Promise<void> | null = null;
     const opened = db;
+    const publishing = publisher;
     const close = () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((done) => server.close(() => done()));
         server.closeIdleConnections();
         await schedule?.close();
+        await publishing.close();
         await services.realtime.close();
         const grace = setTimeout(() => server.closeAllConnections(), 2000);
         await stopped;
@@ -165,6 +174,7 @@ export async function startStack(config: StackConfig, log: Log = () => {}): Prom
       })());
     return { ctx, url, port, applied, seeded, close };
   } catch (e) {
+    await publisher?.close().catch(() => {});
     await db?.close().catch(() => {});
     lock?.release();
     throw e;

@@ -1,6 +1,9 @@
+import { channel as diagnostics } from 'node:diagnostics_channel';
 import type { Channel } from './channel.ts';
 import { encodeBroadcast } from './frames.ts';
 import { PresenceTopic, type PresenceDiff } from './presence.ts';
+
+const fanouts = diagnostics('local-realtime:fanout');
 
 /**
  * Every joined channel by topic (public and private namespaces apart), with the topic's
@@ -32,8 +35,10 @@ export class Hub {
   broadcast(key: string, topic: string, event: string, payload: Buffer | string, binary: boolean, except: Channel | null, meta?: Record<string, unknown>): void {
     const set = this.topics.get(key);
     if (!set || set.size === 0) return;
+    const t0 = performance.now();
     const frame = encodeBroadcast(topic, event, payload, binary, meta);
     for (const ch of set) if (ch !== except && !ch.closed) ch.outlet.sendBinary(frame);
+    if (fanouts.hasSubscribers) fanouts.publish({ key, sockets: set.size, ms: performance.now() - t0 });
   }
 
   presenceState(channel: Channel): Record<string, unknown> {
