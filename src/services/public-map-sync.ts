@@ -1,47 +1,148 @@
+import type { Change } from '../domain/change.ts';
+import { advance } from '../domain/publication-sequence.ts';
 import type { PublicSiteRow, PublicZoneRow } from '../domain/rows.ts';
 import type { LiveCollection } from '../state/live-collection.svelte.ts';
+import type { DistrictName } from './lookup-repos.ts';
+import { fetchPointer, fetchPublished, type PublicMapPointer, type PublishedMap } from './published-map.ts';
 import type { FeedStatus } from './realtime.ts';
 import { subscribePublicFeed, subscribeStaffFeed } from './realtime.ts';
 
 export interface PublicMapSyncOptions {
   zones: LiveCollection<PublicZoneRow>;
   sites: LiveCollection<PublicSiteRow>;
-  /** Staff get postgres_changes (RLS per subscriber); the public gets the broadcast. */
+  /** Staff get postgres_changes (RLS per subscriber); the public gets the published files and the broadcast. */
   staff: boolean;
+  /** Where the public's latest publication is recorded (state/publication.svelte.ts). */
+  publication?: { pointer: PublicMapPointer | null; districts: readonly DistrictName[] | null };
   status(status: FeedStatus): void;
 }
 
+/** How long a viewer that saw a number skipped waits for the `published` broadcast before asking itself. */
+const GAP_WAIT_MS = 1500;
+
 /**
- * Fills the public map's collections and keeps them live: one read at once (so the first
- * frame does not wait for the socket), then a resync on every (re)subscription so that a change
- * committed before the subscription took effect, or while disconnected, is not lost.
- * Returns the teardown.
+ * Fills the public map's collections and keeps them live; returns the teardown.
+ *
+ * The public: the published files (a pointer, then the content-hashed map file: static files a
+ * CDN serves, no database query per viewer), then the broadcast's numbered changes on top, in
+ * number order. A skipped number, a reconnection, or a `published` broadcast ahead of what is
+ * held loads the newer files. Where nothing is published (a project without the publisher) the
+ * map reads the tables as staff do.
+ *
+ * Staff: one read at once, then a resync on every (re)subscription so that a change committed
+ * before the subscription took effect, or while disconnected, is not lost.
  */
-export function startPublicMapSync({ zones, sites, staff, status }: PublicMapSyncOptions): () => void {
+export function startPublicMapSync(options: PublicMapSyncOptions): () => void {
+  return options.staff ? startStaffSync(options) : startPublishedSync(options);
+}
+
+function startStaffSync({ zones, sites, status }: PublicMapSyncOptions): () => void {
   const abort = new AbortController();
   const { signal } = abort;
   const initial = Promise.all([zones.load(signal), sites.load(signal)]);
   const resync = () => {
     void initial.then(() => Promise.all([zones.resync(signal), sites.resync(signal)]));
   };
-  const unsubscribe = staff
-    ? subscribeStaffFeed(['zones', 'sites'], {
-        changed(table, id, op) {
-          const collection = table === 'zones' ? zones : sites;
-          if (op === 'remove') collection.apply({ op: 'remove', id });
-          else void collection.refresh(id, signal).catch(() => resync());
-        },
-        subscribed: resync,
-        status,
-      })
-    : subscribePublicFeed<PublicZoneRow, PublicSiteRow>({
-        zone: (change) => zones.apply(change),
-        site: (change) => sites.apply(change),
-        subscribed: resync,
-        status,
-      });
+  const unsubscribe = subscribeStaffFeed(['zones', 'sites'], {
+    changed(table, id, op) {
+      const collection = table === 'zones' ? zones : sites;
+      if (op === 'remove') collection.apply({ op: 'remove', id });
+      else void collection.refresh(id, signal).catch(() => resync());
+    },
+    subscribed: resync,
+    status,
+  });
   return () => {
     abort.abort();
+    unsubscribe();
+  };
+}
+
+type Numbered =
+  | { v: number; table: 'zone'; change: Change<PublicZoneRow> }
+  | { v: number; table: 'site'; change: Change<PublicSiteRow> };
+
+function startPublishedSync({ zones, sites, publication, status }: PublicMapSyncOptions): () => void {
+  const abort = new AbortController();
+  const { signal } = abort;
+  /** The publication number held; null until the first map file (or in table mode). */
+  let version: number | null = null;
+  let pending: Numbered[] = [];
+  let tables = false;
+  let gapTimer: ReturnType<typeof setTimeout> | null = null;
+  let queue: Promise<void> = Promise.resolve();
+
+  const fail = (error: unknown) => {
+    if (signal.aborted) return;
+    zones.error = (error as Error).message;
+  };
+
+  const flush = () => {
+    if (version === null) return;
+    const step = advance(version, pending);
+    for (const item of step.apply) {
+      if (item.table === 'zone') zones.apply(item.change);
+      else sites.apply(item.change);
+    }
+    version = step.version;
+    pending = step.pending;
+    if (step.gap && !gapTimer) gapTimer = setTimeout(() => ((gapTimer = null), load()), GAP_WAIT_MS);
+  };
+
+  /** Loads the latest publication unless what is held is as new; one load at a time. */
+  const load = (known?: PublicMapPointer) => {
+    queue = queue.then(async () => {
+      if (signal.aborted) return;
+      try {
+        if (tables) return void (await Promise.all([zones.resync(signal), sites.resync(signal)]));
+        const pointer = known ?? (await fetchPointer(signal));
+        if (!pointer) {
+          // Nothing published here: read the tables, then keep them in step like staff.
+          tables = true;
+          await Promise.all([zones.load(signal), sites.load(signal)]);
+          return;
+        }
+        if (publication) publication.pointer = pointer;
+        if (version !== null && pointer.version <= version) return flush();
+        const map = await fetchPublished<PublishedMap>(pointer.map, signal);
+        if (version !== null && map.version <= version) return flush();
+        zones.replace(map.zones);
+        sites.replace(map.sites);
+        if (publication) publication.districts = map.districts;
+        version = map.version;
+        flush();
+      } catch (error) {
+        fail(error);
+      }
+    });
+  };
+
+  const receive = (item: Numbered | { v: undefined; table: 'zone' | 'site'; change: Change<never> }) => {
+    if (tables || item.v === undefined) {
+      // Table mode, or a database that does not number its changes: apply as they come.
+      if (item.table === 'zone') zones.apply(item.change as Change<PublicZoneRow>);
+      else sites.apply(item.change as Change<PublicSiteRow>);
+      return;
+    }
+    pending.push(item as Numbered);
+    flush();
+  };
+
+  load();
+  const unsubscribe = subscribePublicFeed<PublicZoneRow, PublicSiteRow>({
+    zone: (change, v) => receive({ v, table: 'zone', change } as Numbered),
+    site: (change, v) => receive({ v, table: 'site', change } as Numbered),
+    published(pointer) {
+      if (publication) publication.pointer = pointer;
+      if (version === null || pointer.version > version) load(pointer);
+    },
+    // A (re)subscription: whatever was missed meanwhile is in a newer publication.
+    subscribed: () => load(),
+    status,
+  });
+  return () => {
+    abort.abort();
+    if (gapTimer) clearTimeout(gapTimer);
     unsubscribe();
   };
 }

@@ -1,11 +1,13 @@
 import type { RealtimeChannel } from '@supabase/supabase-js';
 import type { Change } from '../domain/change.ts';
+import type { PublicMapPointer } from './published-map.ts';
 import { supabase } from './supabase.ts';
 
 /**
  * The public broadcast contract (supabase/local/realtime/README.md): topic `public-map`, events
  * `zone` and `site`, payload `{op:'upsert', row}` with the public columns (geometry as GeoJSON)
- * or `{op:'remove', id}` when a row leaves public view. The channel is private: anyone may join
+ * or `{op:'remove', id}` when a row leaves public view, each with its publication number `v`;
+ * event `published` with the pointer to the files of a new publication. The channel is private: anyone may join
  * and receive, only the database's triggers may send (migration `..._public_map_private.sql`).
  */
 export const PUBLIC_TOPIC = 'public-map';
@@ -13,8 +15,11 @@ export const PUBLIC_TOPIC = 'public-map';
 export type FeedStatus = 'live' | 'reconnecting';
 
 export interface PublicFeedHandlers<Z, S> {
-  zone(change: Change<Z>): void;
-  site(change: Change<S>): void;
+  /** `v`: the change's publication number (absent from a database without publication). */
+  zone(change: Change<Z>, v: number | undefined): void;
+  site(change: Change<S>, v: number | undefined): void;
+  /** A new publication's pointer, sent after its files are written. */
+  published?(pointer: PublicMapPointer): void;
   /** Called on every successful (re)subscription: the caller re-reads what it may have missed. */
   subscribed(): void;
   status(status: FeedStatus): void;
@@ -41,6 +46,11 @@ export interface StaffFeedHandlers {
   status(status: FeedStatus): void;
 }
 
+function numberOf(payload: unknown): number | undefined {
+  const v = (payload as { v?: unknown }).v;
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+
 function isChange(payload: unknown): payload is Change<never> {
   if (!payload || typeof payload !== 'object') return false;
   const p = payload as Record<string, unknown>;
@@ -64,10 +74,14 @@ export function subscribePublicFeed<Z, S>(handlers: PublicFeedHandlers<Z, S>): (
   const channel = supabase()
     .channel(PUBLIC_TOPIC, { config: { private: true } })
     .on('broadcast', { event: 'zone' }, ({ payload }) => {
-      if (isChange(payload)) handlers.zone(payload as Change<Z>);
+      if (isChange(payload)) handlers.zone(payload as Change<Z>, numberOf(payload));
     })
     .on('broadcast', { event: 'site' }, ({ payload }) => {
-      if (isChange(payload)) handlers.site(payload as Change<S>);
+      if (isChange(payload)) handlers.site(payload as Change<S>, numberOf(payload));
+    })
+    .on('broadcast', { event: 'published' }, ({ payload }) => {
+      const pointer = payload as Partial<PublicMapPointer> | null;
+      if (pointer && typeof pointer.version === 'number' && typeof pointer.map === 'string') handlers.published?.(pointer as PublicMapPointer);
     });
   watchStatus(channel, handlers);
   return () => void supabase().removeChannel(channel);

@@ -1,7 +1,12 @@
 import { zoneChangesToday, type ZoneChangeToday } from '../domain/changes-today.ts';
+import { fetchPublished, type PublishedChanges } from '../services/published-map.ts';
 import { readRevisionsForToday } from '../services/zone-revisions-repo.ts';
+import { publication } from './publication.svelte.ts';
 
-/** "What changed today": re-read whenever the public map's zones change (revisions are written by trigger). */
+/**
+ * "What changed today": re-read whenever the public map's zones change (revisions are written by
+ * trigger), from the published changes file when the map is published, else from the table.
+ */
 class ChangesToday {
   changes = $state.raw<readonly ZoneChangeToday[]>([]);
   loaded = $state(false);
@@ -14,7 +19,10 @@ class ChangesToday {
     this.abort = abort;
     try {
       const now = new Date();
-      const revisions = await readRevisionsForToday(now, abort.signal);
+      const file = publication.pointer?.changes;
+      const revisions = file
+        ? await fetchPublished<PublishedChanges>(file, abort.signal)
+        : await readRevisionsForToday(now, abort.signal);
       if (abort.signal.aborted) return;
       this.changes = zoneChangesToday(revisions, { now });
       this.loaded = true;

@@ -1,12 +1,15 @@
 import { listDistrictNames, type DistrictName } from '../services/lookup-repos.ts';
+import { publication } from './publication.svelte.ts';
 
 /** Sub-district names by id, read once when the zone list first opens. */
 class DistrictNames {
   byId = $state.raw<ReadonlyMap<string, DistrictName>>(new Map());
   private loading: Promise<void> | null = null;
 
+  /** The names that came with the published map file, else read from the table. */
   load(): Promise<void> {
-    this.loading ??= listDistrictNames().then(
+    const published = publication.districts;
+    this.loading ??= (published ? Promise.resolve(published) : listDistrictNames()).then(
       (rows) => {
         this.byId = new Map(rows.map((row) => [row.id, row]));
       },

@@ -24,6 +24,13 @@ export class LiveCollection<T extends Versioned> {
     }
   }
 
+  /** Replaces every row: a published file read whole. */
+  replace(rows: readonly T[]): void {
+    this.items = rows;
+    this.loaded = true;
+    this.error = null;
+  }
+
   apply(change: Change<T>): void {
     this.items = applyChange(this.items, change);
   }
