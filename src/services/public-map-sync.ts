@@ -67,6 +67,12 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
   const { signal } = abort;
   /** The publication number held; null until the first map file (or in table mode). */
   let version: number | null = null;
+  /**
+   * The map file that stands for what is held: the one loaded, or a later one announced at the
+   * number held (its changes applied from the broadcast). A pointer at the same number naming
+   * another file means the rows changed without a number (a bulk load): that file is loaded.
+   */
+  let heldMap: string | null = null;
   let pending: Numbered[] = [];
   let tables = false;
   let gapTimer: ReturnType<typeof setTimeout> | null = null;
@@ -103,13 +109,15 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
           return;
         }
         if (publication) publication.pointer = pointer;
-        if (version !== null && pointer.version <= version) return flush();
+        const current = (v: number) => version !== null && (v < version || (v === version && pointer.map === heldMap));
+        if (current(pointer.version)) return flush();
         const map = await fetchPublished<PublishedMap>(pointer.map, signal);
-        if (version !== null && map.version <= version) return flush();
+        if (version !== null && map.version < version) return flush();
         zones.replace(map.zones);
         sites.replace(map.sites);
         if (publication) publication.districts = map.districts;
         version = map.version;
+        heldMap = pointer.map;
         flush();
       } catch (error) {
         fail(error);
@@ -134,7 +142,9 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
     site: (change, v) => receive({ v, table: 'site', change } as Numbered),
     published(pointer) {
       if (publication) publication.pointer = pointer;
-      if (version === null || pointer.version > version) load(pointer);
+      // At the number held, the broadcast's changes already made what this file holds.
+      if (version !== null && pointer.version === version) heldMap = pointer.map;
+      else if (version === null || pointer.version > version) load(pointer);
     },
     // A (re)subscription: whatever was missed meanwhile is in a newer publication.
     subscribed: () => load(),

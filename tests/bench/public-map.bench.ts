@@ -58,7 +58,10 @@ function sizeCases(appDir: string): BenchCase[] {
   const { initial, onRequest } = publicRouteFiles(appDir);
   const code = initial.map((file) => ({ file, size: kib(file) }));
   const nearest = onRequest.map((file) => ({ file, size: kib(file) }));
-  const basemap = readdirSync(join(appDir, 'basemap')).map((name) => ({ file: `basemap/${name}`, size: kib(`basemap/${name}`) }));
+  // Whole-layer files only; tiles and road cells are counted in what a page load transfers.
+  const basemap = readdirSync(join(appDir, 'basemap'), { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map(({ name }) => ({ file: `basemap/${name}`, size: kib(`basemap/${name}`) }));
   const total = code.reduce((sum, { size }) => sum + size, 0);
   const short = (file: string) => file.replace(/-[\w-]{8}\./, '.');
   return [
@@ -69,28 +72,115 @@ function sizeCases(appDir: string): BenchCase[] {
   ];
 }
 
-/** Navigation → first frame with zones, and navigation → DOMContentLoaded, `n` cold loads. */
-async function firstFrames(url: string, n: number): Promise<{ drawn: number[]; shell: number[] }> {
-  const drawn: number[] = [];
-  const shell: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const browser = await launchBrowser();
-    try {
-      const page = await browser.context.newPage();
-      await page.goto(`${url}/#/`);
-      await page.waitForSelector('[data-map-ready="true"]', { timeout: 180_000 });
-      const timing = await page.evaluate(() => ({
-        drawn: performance.getEntriesByName('map:zones-drawn')[0]?.startTime ?? Number.NaN,
-        shell: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
-      }));
-      drawn.push(timing.drawn);
-      shell.push(timing.shell);
-      if (browser.outsideRequests.length) throw new Error(`requests left the machine: ${browser.outsideRequests.join(', ')}`);
-    } finally {
-      await browser.close();
+/** Records when the legend first shows a zone count: the text status, usable before the map. */
+const WATCH_STATUS = `(() => {
+  const check = () => {
+    if (window.__statusAt) return;
+    const count = document.querySelector('[data-testid="legend-count-lockdown"]');
+    if (count && /[1-9]/.test(count.textContent || '')) window.__statusAt = performance.now();
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+})()`;
+
+/** The cheap phone of the issue: a 4x slower CPU, 1.6 Mbps down, 750 kbps up, 150 ms latency. */
+const CHEAP_PHONE = { cpu: 4, latency: 150, download: (1.6e6 / 8) | 0, upload: (750e3 / 8) | 0 };
+
+interface LoadMetrics {
+  /** Navigation → first frame with zones (the app's `map:zones-drawn` mark). */
+  drawn: number;
+  /** Navigation → the legend shows the zone counts. */
+  status: number;
+  /** Navigation → DOMContentLoaded. */
+  shell: number;
+  /** Bytes over the wire until the map was drawn (DevTools protocol, page and its workers). */
+  transferred: number;
+  /** JS heap after a collection, once drawn (MiB). */
+  heap: number;
+  /** JS heap growth over `pan` seconds of panning, per minute (MiB/min), when asked. */
+  heapGrowth?: number;
+}
+
+/** One cold load of the public map (fresh profile), optionally as the cheap phone and with panning. */
+async function loadOnce(url: string, options: { phone?: boolean; panSeconds?: number } = {}): Promise<LoadMetrics> {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    let transferred = 0;
+    cdp.on('Network.loadingFinished', (event: { encodedDataLength: number }) => (transferred += event.encodedDataLength));
+    cdp.on('Network.webSocketFrameReceived', (event: { response: { payloadData: string } }) => (transferred += event.response.payloadData.length));
+    if (options.phone) {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: CHEAP_PHONE.cpu });
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: CHEAP_PHONE.latency,
+        downloadThroughput: CHEAP_PHONE.download,
+        uploadThroughput: CHEAP_PHONE.upload,
+      });
+      await page.setViewportSize({ width: 360, height: 740 });
     }
+    await page.addInitScript(WATCH_STATUS);
+    await page.goto(`${url}/#/`);
+    await page.waitForSelector('[data-map-ready="true"]', { timeout: 300_000 });
+    const drawnTransfer = transferred;
+    const timing = (await page.evaluate(`({
+      drawn: performance.getEntriesByName('map:zones-drawn')[0]?.startTime ?? NaN,
+      status: window.__statusAt ?? NaN,
+      shell: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+    })`)) as Pick<LoadMetrics, 'drawn' | 'status' | 'shell'>;
+    const heapNow = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+      return usedSize / 2 ** 20;
+    };
+    const heap = await heapNow();
+    let heapGrowth: number | undefined;
+    if (options.panSeconds) {
+      const box = (await page.getByTestId('map').boundingBox())!;
+      const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+      const started = Date.now();
+      let step = 0;
+      // Drag across the city in a slow spiral, zooming in and out now and then.
+      while (Date.now() - started < options.panSeconds * 1000) {
+        const angle = step * 0.9;
+        await page.mouse.move(cx, cy);
+        await page.mouse.down();
+        await page.mouse.move(cx + Math.cos(angle) * 250, cy + Math.sin(angle) * 200, { steps: 8 });
+        await page.mouse.up();
+        if (step % 6 === 5) await page.mouse.wheel(0, step % 12 === 5 ? -400 : 400);
+        await page.waitForTimeout(150);
+        step++;
+      }
+      await page.waitForTimeout(1000);
+      heapGrowth = ((await heapNow()) - heap) / (options.panSeconds / 60);
+    }
+    if (browser.outsideRequests.length) throw new Error(`requests left the machine: ${browser.outsideRequests.join(', ')}`);
+    return { ...timing, transferred: drawnTransfer, heap, heapGrowth };
+  } finally {
+    await browser.close();
   }
-  return { drawn, shell };
+}
+
+async function loads(url: string, n: number, options: { phone?: boolean; panSeconds?: number } = {}): Promise<LoadMetrics[]> {
+  const all: LoadMetrics[] = [];
+  for (let i = 0; i < n; i++) all.push(await loadOnce(url, options));
+  return all;
+}
+
+/** The cases of one city's loads, named `<label>: …`. */
+function loadCases(label: string, metrics: LoadMetrics[], note: string): BenchCase[] {
+  const pick = (key: keyof LoadMetrics) => metrics.map((m) => m[key]).filter((v): v is number => typeof v === 'number');
+  const cases: BenchCase[] = [
+    { name: `${label}: app shell (DOMContentLoaded)`, samples: pick('shell') },
+    { name: `${label}: zone counts shown (text status)`, samples: pick('status'), baseline: `${label}: app shell (DOMContentLoaded)` },
+    { name: `${label}: first frame with zones`, samples: pick('drawn'), baseline: `${label}: app shell (DOMContentLoaded)`, note },
+    { name: `${label}: transferred until the map is drawn`, samples: pick('transferred').map((b) => b / 2 ** 20), unit: 'MiB' },
+    { name: `${label}: JS heap once drawn`, samples: pick('heap'), unit: 'MiB' },
+  ];
+  const growth = pick('heapGrowth');
+  if (growth.length) cases.push({ name: `${label}: JS heap growth while panning`, samples: growth, unit: 'MiB/min' });
+  return cases;
 }
 
 const bench = defineBench({
@@ -105,9 +195,8 @@ const bench = defineBench({
     try {
       await withServedApp(demoDir, join(ROOT, 'data/nantong'), async (url, appDir) => {
         cases.push(...sizeCases(appDir));
-        const { drawn, shell } = await firstFrames(url, n);
-        cases.push({ name: 'demo data: app shell (DOMContentLoaded)', samples: shell });
-        cases.push({ name: 'demo data: first frame with zones', samples: drawn, baseline: 'demo data: app shell (DOMContentLoaded)', note: 'headless Chromium, SwiftShader WebGL, cold cache, 1280x800' });
+        cases.push(...loadCases('demo data', await loads(url, n), 'headless Chromium, SwiftShader WebGL, cold cache, 1280x800'));
+        cases.push(...loadCases('demo data, cheap phone', await loads(url, Math.min(n, 3), { phone: true }), '360x740, CPU 4x slower, 1.6 Mbps, 150 ms latency'));
       });
     } finally {
       await rm(demoDir, { recursive: true, force: true });
@@ -116,10 +205,14 @@ const bench = defineBench({
     // Seeding the scale-10 city takes a while: its data folder is kept between runs.
     const cityDir = scaleCityDir(10);
     await withServedApp(cityDataDir(10), cityDir, async (url) => {
-      const { drawn, shell } = await firstFrames(url, n);
-      cases.push({ name: 'scale-10 city: app shell (DOMContentLoaded)', samples: shell });
-      cases.push({ name: 'scale-10 city: first frame with zones', samples: drawn, baseline: 'scale-10 city: app shell (DOMContentLoaded)', note: 'scale-10 city: basemap and zones of a 3-million city' });
+      cases.push(...loadCases('scale-10 city', await loads(url, n), 'basemap and zones of a 3-million city'));
     });
+    if (process.env.BENCH_SCALE80 !== '0') {
+      // Seeding the scale-80 city into a stack takes long the first time (its folder is kept).
+      await withServedApp(cityDataDir(80), scaleCityDir(80), async (url) => {
+        cases.push(...loadCases('scale-80 city', await loads(url, Math.min(n, 3), { panSeconds: 30 }), '17,969 zones, 751,668 road edges; heap growth over 30 s of panning'));
+      });
+    }
     return cases;
   },
 });

@@ -16,6 +16,8 @@ beforeAll(async () => {
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>app</title>');
   writeFileSync(join(dist, 'assets', 'worker-abc.mjs'), 'export {};');
   writeFileSync(join(dist, 'assets', 'index-abc.css'), 'body{}');
+  writeFileSync(join(dist, 'assets', 'big-abc.js'), 'export const words = ' + JSON.stringify('封控区 control zone '.repeat(400)) + ';');
+  writeFileSync(join(dist, 'assets', 'font-abc.woff2'), Buffer.alloc(4096, 7));
   writeFileSync(join(root, 'outside-dist.txt'), 'secret');
   stack = await startTestStack({ config: { serveApp: dist } });
 });
@@ -46,6 +48,23 @@ it('serves .mjs files as JavaScript (module workers need it)', async () => {
   const res = await fetch(`${stack.url}/assets/worker-abc.mjs`);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+});
+
+it('gzips text files for clients that accept it (the same bytes once unpacked), and leaves fonts and other clients alone', async () => {
+  const url = `${stack.url}/assets/big-abc.js`;
+  const plain = await (await fetch(url, { headers: { 'Accept-Encoding': 'identity' } })).text();
+  const raw = await rawGet('/assets/big-abc.js');
+  expect(raw).not.toMatch(/content-encoding/i);
+  const zipped = await fetch(url, { headers: { 'Accept-Encoding': 'gzip, br' } });
+  expect(zipped.headers.get('content-encoding')).toBe('gzip');
+  expect(zipped.headers.get('vary')).toBe('Accept-Encoding');
+  expect(Number(zipped.headers.get('content-length'))).toBeLessThan(plain.length / 5);
+  expect(await zipped.text()).toBe(plain); // fetch unpacks it
+  const again = await fetch(url, { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(await again.text()).toBe(plain);
+  const font = await fetch(`${stack.url}/assets/font-abc.woff2`, { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(font.headers.get('content-encoding')).toBeNull();
+  expect((await font.arrayBuffer()).byteLength).toBe(4096);
 });
 
 it('serves CSS with its content type', async () => {

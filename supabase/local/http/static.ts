@@ -1,8 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import { sendJson } from './respond.ts';
+
+const gzip = promisify(gzipCallback);
+
+/** Text and vector tiles shrink by two thirds or more; images and fonts are compressed already. */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.webmanifest', '.svg', '.txt', '.geojson', '.pbf', '.wasm']);
+/** Bytes of gzipped files kept in memory (a built app and its basemap tiles fit many times). */
+const GZIP_CACHE_BYTES = 128 * 2 ** 20;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,6 +48,7 @@ export type StaticHandler = (req: IncomingMessage, res: ServerResponse, url: URL
  */
 export function createStaticHandler(root: string): StaticHandler {
   const base = resolve(root);
+  const gzipped = new GzipCache(GZIP_CACHE_BYTES);
   return async (req, res, url) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendJson(res, 405, { message: 'Method not allowed' }, { Allow: 'GET, HEAD' });
@@ -61,10 +71,11 @@ export function createStaticHandler(root: string): StaticHandler {
       return;
     }
     const file = await findFile(target);
-    if (file) return sendFile(req, res, file, relative.startsWith('/assets/'));
+    const immutable = relative.startsWith('/assets/') || /^\/basemap\/[\w-]+-[0-9a-f]{10}[/.]/.test(relative);
+    if (file) return sendFile(req, res, file, immutable, gzipped);
     const wantsHtml = extname(relative) === '' || (req.headers.accept ?? '').includes('text/html');
     const index = wantsHtml ? await findFile(resolve(base, 'index.html')) : null;
-    if (index) return sendFile(req, res, index, false);
+    if (index) return sendFile(req, res, index, false, gzipped);
     sendJson(res, 404, { message: 'Not found' });
   };
 }
@@ -84,15 +95,58 @@ async function findFile(path: string): Promise<{ path: string; size: number; mti
   return null;
 }
 
-async function sendFile(req: IncomingMessage, res: ServerResponse, file: { path: string; size: number; mtime: Date }, immutable: boolean) {
-  res.writeHead(200, {
-    'Content-Type': TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream',
+type FileInfo = { path: string; size: number; mtime: Date };
+
+/**
+ * Gzipped copies of served files, made on first request and kept (least recently used out past
+ * `limit` bytes); a file changed on disk (size or time) is compressed again.
+ */
+class GzipCache {
+  private entries = new Map<string, { key: string; body: Buffer }>();
+  private bytes = 0;
+  constructor(private readonly limit: number) {}
+
+  async get(file: FileInfo): Promise<Buffer> {
+    const key = `${file.size}:${file.mtime.getTime()}`;
+    const held = this.entries.get(file.path);
+    if (held && held.key === key) {
+      this.entries.delete(file.path);
+      this.entries.set(file.path, held);
+      return held.body;
+    }
+    const body = await gzip(await readFile(file.path), { level: 9 });
+    if (held) this.bytes -= held.body.length;
+    this.entries.delete(file.path);
+    this.entries.set(file.path, { key, body });
+    this.bytes += body.length;
+    for (const [path, entry] of this.entries) {
+      if (this.bytes <= this.limit) break;
+      this.entries.delete(path);
+      this.bytes -= entry.body.length;
+    }
+    return body;
+  }
+}
+
+async function sendFile(req: IncomingMessage, res: ServerResponse, file: FileInfo, immutable: boolean, gzipped: GzipCache) {
+  const ext = extname(file.path).toLowerCase();
+  const headers: Record<string, string | number> = {
+    'Content-Type': TYPES[ext] ?? 'application/octet-stream',
     'Content-Length': file.size,
     'Last-Modified': file.mtime.toUTCString(),
-    // Vite puts content-hashed names under assets/; everything else must revalidate.
+    // Content-hashed names (Vite's assets/, the basemap's files and tile folders) are cached for
+    // ever; everything else must revalidate.
     'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     'X-Content-Type-Options': 'nosniff',
-  });
+  };
+  if (COMPRESSIBLE.has(ext)) headers.Vary = 'Accept-Encoding';
+  if (COMPRESSIBLE.has(ext) && file.size > 512 && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+    const body = await gzipped.get(file);
+    res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  res.writeHead(200, headers);
   if (req.method === 'HEAD') {
     res.end();
     return;
