@@ -8,12 +8,26 @@ import type { Locale } from '../navigation/hash-state.ts';
 import { ZONE_LEVELS, type ZoneLevel } from '../domain/rows.ts';
 import { MAP_FONT, ZONE_FILL_BEFORE_LAYER, ZONE_LINE_BEFORE_LAYER, labelText } from './basemap/style.ts';
 
-/** Lockdown red, control orange, precaution yellow: the colours the legend and the map share. */
+/** Lockdown red, control orange, precaution yellow: the fills the legend and the map share. */
 export const ZONE_COLORS: Record<ZoneLevel, string> = {
   lockdown: '#d7263d',
   control: '#f08a24',
   precaution: '#f2c500',
 };
+
+/**
+ * The outline of each level: a darker shade of its fill that stands out at least 3:1 from the
+ * basemap's land (#f2efe6), where the orange and the yellow themselves reach only 2.2:1 and 1.4:1
+ * (tests/app/zone-layers.test.ts checks the figures: about 6.8, 4.8 and 4.3:1).
+ */
+export const ZONE_OUTLINE_COLORS: Record<ZoneLevel, string> = {
+  lockdown: '#a3142c',
+  control: '#b34700',
+  precaution: '#8c6d00',
+};
+
+/** Fill opacity by zoom (draft zones fainter): the fills tint, the outlines draw the boundary. */
+export const ZONE_FILL_OPACITY = { zoomedOut: 0.5, zoomedIn: 0.3, draftZoomedOut: 0.2, draftZoomedIn: 0.12 } as const;
 
 /** What the map needs of a zone row. */
 export interface MapZone {
@@ -55,15 +69,10 @@ export function zonesToGeoJSON(zones: readonly MapZone[]): FeatureCollection {
 
 const isDraft = ['boolean', ['get', 'draft'], false] as const;
 
-const levelColor = [
-  'match',
-  ['get', 'level'],
-  'lockdown',
-  ZONE_COLORS.lockdown,
-  'control',
-  ZONE_COLORS.control,
-  ZONE_COLORS.precaution,
-] as const;
+const byLevel = (colors: Record<ZoneLevel, string>) =>
+  ['match', ['get', 'level'], 'lockdown', colors.lockdown, 'control', colors.control, colors.precaution] as const;
+const levelColor = byLevel(ZONE_COLORS);
+const outlineColor = byLevel(ZONE_OUTLINE_COLORS);
 
 /** Fill, outline, selected outline and label layers of the zones source. */
 export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines: LayerSpecification[] } {
@@ -80,9 +89,9 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
             ['linear'],
             ['zoom'],
             10,
-            ['case', isDraft, 0.2, 0.5],
+            ['case', isDraft, ZONE_FILL_OPACITY.draftZoomedOut, ZONE_FILL_OPACITY.zoomedOut],
             16,
-            ['case', isDraft, 0.12, 0.3],
+            ['case', isDraft, ZONE_FILL_OPACITY.draftZoomedIn, ZONE_FILL_OPACITY.zoomedIn],
           ] as never,
         },
       },
@@ -95,8 +104,8 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
         filter: ['!', isDraft] as never,
         layout: { 'line-join': 'round' },
         paint: {
-          'line-color': levelColor as never,
-          'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 16, 3],
+          'line-color': outlineColor as never,
+          'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 16, 3.5],
         },
       },
       {
@@ -105,7 +114,7 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
         type: 'line',
         source: ZONE_SOURCE,
         filter: isDraft as never,
-        paint: { 'line-color': levelColor as never, 'line-width': 2.5, 'line-dasharray': [2, 1.5] },
+        paint: { 'line-color': outlineColor as never, 'line-width': 2.5, 'line-dasharray': [2, 1.5] },
       },
       {
         // Selection by feature state, not by filter: a filter change re-tiles the whole source.
@@ -115,7 +124,7 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
         layout: { 'line-join': 'round' },
         paint: {
           'line-color': '#1b1b3a',
-          'line-width': 3.5,
+          'line-width': 5,
           'line-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 1, 0],
         },
       },

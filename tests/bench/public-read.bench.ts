@@ -92,7 +92,7 @@ const bench = defineBench({
       const etag = latest.headers.get('etag')!;
       const pointer = (await latest.json()) as { map: string };
       const anon = stack.ctx.keys.anonKey;
-      const reads = [
+      const reads: { name: string; url: string; headers: Record<string, string>; published: boolean }[] = [
         {
           name: 'REST: active zones as anon',
           url: `${stack.url}/rest/v1/zones?select=id,name,name_en,level,status,district,geom,effective_from,review_days,version,updated_at,bounds_zh,bounds_en&status=eq.active`,

@@ -4,12 +4,12 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ZONE_LEVELS, type ZoneLevel } from '../../src/domain/rows.ts';
 import { DISTRICT_LABEL_COLOR } from '../../src/map/basemap/style.ts';
-import { SITE_COLORS } from '../../src/map/site-colors.ts';
-import { ZONE_COLORS } from '../../src/map/zone-layers.ts';
+import { SITE_PALETTE } from '../../src/map/public-site-layers.ts';
+import { ZONE_OUTLINE_COLORS } from '../../src/map/zone-layers.ts';
 import { COMMANDER, DEMO_PASSWORD } from '../helpers/stack.ts';
 import { DESKTOP, PHONE, sizeTag, useAppSuite, VIEWPORTS } from './helpers/app-suite.ts';
 import { screenshot } from './helpers/browser.ts';
-import { countColours, hexToRgb, type Rgb } from './helpers/pixels.ts';
+import { countColours, hexToRgb } from './helpers/pixels.ts';
 
 const suite = useAppSuite();
 const { open } = suite;
@@ -46,7 +46,8 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
     const png = await screenshot(page, `public-${sizeTag(viewport)}`);
     const mapBox = (await page.getByTestId('map').boundingBox())!;
     const mapOnly = await page.screenshot({ clip: mapBox });
-    const colours = Object.fromEntries(ZONE_LEVELS.map((level) => [level, hexToRgb(ZONE_COLORS[level])]));
+    // Each level's outline, drawn opaque in its darker shade (the fills are translucent tints).
+    const colours = Object.fromEntries(ZONE_LEVELS.map((level) => [level, hexToRgb(ZONE_OUTLINE_COLORS[level])]));
     const counts = await countColours(page, mapOnly, colours, 20);
     for (const level of ZONE_LEVELS) {
       if (expected[level] > 0) expect(counts[level], `${level} pixels in ${png.length}-byte screenshot`).toBeGreaterThan(10);
@@ -81,13 +82,13 @@ describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {
     await page.close();
   });
 
-  it('draws the sites through deck.gl and shows a testing site’s details when it is tapped', async () => {
+  it('draws the sites as map icons and shows a testing site’s details when it is tapped', async () => {
     const { data } = await suite.stack.client().from('sites').select('id,name,geom').eq('kind', 'testing_site').order('id').limit(1).single();
     const site = data as { id: string; name: string; geom: { coordinates: [number, number] } };
     const [lng, lat] = site.geom.coordinates;
     const page = await open(viewport, `#/?map=16/${lat}/${lng}`);
     const box = (await page.getByTestId('map').boundingBox())!;
-    const markerColours = { open: SITE_COLORS.testingOpen.slice(0, 3) as Rgb, closed: SITE_COLORS.testingClosed.slice(0, 3) as Rgb };
+    const markerColours = { open: hexToRgb(SITE_PALETTE.testingOpen), closed: hexToRgb(SITE_PALETTE.closedRing) };
     await expect
       .poll(async () => {
         const counts = await countColours(page, await page.screenshot({ clip: box }), markerColours, 12);
