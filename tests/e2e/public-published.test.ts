@@ -73,4 +73,26 @@ describe('the published public map', () => {
     await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 30_000 });
     await page.close();
   });
+
+  it('shows the zone counts, search and list before the map has loaded', async () => {
+    const page = await suite.page(DESKTOP);
+    // Hold the map's chunk until the text status has been checked.
+    let release: () => void = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    await page.route(/\/assets\/PublicMap-[\w-]+\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${suite.stack.url}/#/`);
+    const lockdowns = await activeLockdowns();
+    await expect.poll(() => lockdownCount(page), { timeout: 30_000 }).toBe(lockdowns.length);
+    expect(await page.getByTestId('map-loading').isVisible()).toBe(true);
+    expect(await page.locator('[data-map-ready]').count()).toBe(0);
+    await page.getByTestId('open-list').click();
+    await expect.poll(() => page.getByTestId('zone-row').count()).toBeGreaterThan(0);
+    release();
+    await page.waitForSelector('[data-map-ready="true"]', { timeout: 90_000 });
+    expect(await page.getByTestId('map-loading').count()).toBe(0);
+    await page.close();
+  });
 });

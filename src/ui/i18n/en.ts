@@ -118,6 +118,7 @@ export const en: Catalogue = {
   'changes.failed': 'Could not read today’s changes: {message}',
   'public.heading': 'Epidemic-control map',
   'map.label': 'Map of the epidemic-control zones',
+  'map.loading': 'Loading the map…',
   'map.description':
     'Arrow keys move the map, plus and minus zoom. The zones and testing sites on the map are also listed under “Zone list”.',
   'place.pickCentre': 'Use the map centre',

@@ -115,6 +115,7 @@ export const zhCN = {
   'changes.failed': '无法读取今日变化：{message}',
   'public.heading': '疫情防控地图',
   'map.label': '疫情防控区域地图',
+  'map.loading': '地图加载中…',
   'map.description': '方向键移动地图，加号和减号缩放。地图上的管控区域和核酸检测点也列在“区域列表”中。',
   'place.pickCentre': '选择地图中心',
   'place.nearestSummary': '最近：{site}，{distance}',
