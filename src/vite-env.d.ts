@@ -14,11 +14,13 @@ interface ImportMeta {
 }
 
 declare module 'virtual:basemap' {
-  import type { BasemapLayer } from './map/basemap/basemap-data.ts';
-  /** Paths (relative to the app base) of the slimmed dataset layers. */
-  export const basemapFiles: Record<BasemapLayer, string>;
+  import type { BasemapFiles, BasemapTileSet } from './map/basemap/basemap-data.ts';
+  /** Paths (relative to the app base): the vector tiles' URL template, the road cells' index, the water layer. */
+  export const basemapFiles: BasemapFiles;
   /** West, south, east, north of the sub-districts: the first view. */
   export const basemapBounds: [number, number, number, number];
+  /** The vector tiles' zooms and the bounds of their data (for the source's `bounds`). */
+  export const basemapTiles: BasemapTileSet;
 }
 
 declare module 'virtual:map-fonts' {

@@ -1,7 +1,7 @@
 import { Map as MapLibreMap, getWorkerCount, setWorkerCount, setWorkerUrl, type GeoJSONSource } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { basemapBounds, basemapFiles } from 'virtual:basemap';
+import { basemapBounds, basemapFiles, basemapTiles } from 'virtual:basemap';
 import { mapFontFaces } from 'virtual:map-fonts';
 import type { BasemapLayer } from './basemap/basemap-data.ts';
 import { LABEL_LAYER_IDS, buildOfflineStyle, labelText } from './basemap/style.ts';
@@ -35,7 +35,7 @@ export function createMap({ container, camera, locale }: CreateMapOptions): MapL
   const margin = Math.max(east - west, north - south) * 0.5;
   return new MapLibreMap({
     container,
-    style: onlineStyle || withZones(buildOfflineStyle({ files, fontFaces, locale }), locale),
+    style: onlineStyle || withZones(buildOfflineStyle({ files, bounds: basemapTiles.bounds, fontFaces, locale }), locale),
     ...(camera
       ? { center: camera.center, zoom: camera.zoom }
       : { bounds: [west, south, east, north], fitBoundsOptions: { padding: 16 } }),

@@ -1,6 +1,9 @@
 import type { LineString, Position } from 'geojson';
-import { fetchBasemapRoads } from './basemap-roads.ts';
+import { fetchBasemapRoads, fetchRoadCell, fetchRoadCellIndex, type BasemapRoad } from './basemap-roads.ts';
 import type { NearestSite, PublicSiteRow } from '../domain/rows.ts';
+import { nearestByWalkingInArea } from '../map/basemap/road-area-search.ts';
+import { cellsFor, mergeCellRoads, type RoadCellIndex } from '../map/basemap/road-cells.ts';
+import type { BBox } from '../map/basemap/tile-grid.ts';
 import type { RoadFeature } from '../routing/road-graph.ts';
 import type { RoutingClient } from '../routing/routing-client.ts';
 import { supabase } from './supabase.ts';
@@ -23,36 +26,76 @@ export interface NearestTestingAnswer {
 
 const COUNT = 3;
 
+/** The basemap's road edges as the routing graph reads them; their cell id makes the road id. */
+function roadFeatures(roads: readonly BasemapRoad[]): RoadFeature[] {
+  return roads.map((road) => ({ ...road, properties: { ...road.properties, id: `road-${road.id}` } }));
+}
+
+async function startWorker(roads: readonly RoadFeature[]): Promise<RoutingClient> {
+  const { spawnRoutingWorker } = await import('../routing/spawn-routing-worker.ts');
+  const client = spawnRoutingWorker();
+  try {
+    await client.loadRoads(roads);
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+  return client;
+}
+
 let routing: Promise<RoutingClient> | null = null;
 
 /**
- * The walking routing worker with the road network loaded, started on the first question. The
- * roads are the basemap's own file (already fetched for the map, so usually from the cache): the
- * network the resident sees, with no extra paging of the `roads` table through REST. Shared by
- * the public "nearest sites" answer and the headquarters' testing coverage.
+ * The walking routing worker with the whole road network loaded (every road cell of the
+ * basemap: the network the resident sees, with no paging of the `roads` table through REST),
+ * started on first use. For the headquarters' testing coverage, which walks from every compound.
  */
 export function walkingRoutingClient(): Promise<RoutingClient> {
-  routing ??= (async () => {
-    const [{ spawnRoutingWorker }, roads] = await Promise.all([
-      import('../routing/spawn-routing-worker.ts'),
-      fetchBasemapRoads(),
-    ]);
-    // The basemap keeps no road ids; the graph only needs them to be distinct.
-    const features: RoadFeature[] = roads.features.map((feature, index) => ({
-      ...feature,
-      properties: { ...feature.properties, id: `road-${index}` },
-    }));
-    const client = spawnRoutingWorker();
-    try {
-      await client.loadRoads(features);
-    } catch (error) {
-      client.close();
-      throw error;
-    }
-    return client;
-  })();
+  routing ??= fetchBasemapRoads().then((roads) => startWorker(roadFeatures(roads.features as BasemapRoad[])));
   routing.catch(() => (routing = null));
   return routing;
+}
+
+/**
+ * A walking routing worker holding the road cells fetched so far: `cover` fetches the cells an
+ * area needs and reloads the network with them (the network only grows, so an answer found on
+ * an area stays valid while another question widens it). Cover calls run one after another.
+ */
+class AreaRouting {
+  readonly #cells = new Map<string, BasemapRoad[]>();
+  #queue: Promise<void> = Promise.resolve();
+  #loaded = false;
+
+  constructor(
+    readonly client: RoutingClient,
+    readonly index: RoadCellIndex,
+  ) {}
+
+  cover(bbox: BBox): Promise<void> {
+    const run = this.#queue.then(() => this.#cover(bbox));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #cover(bbox: BBox): Promise<void> {
+    const missing = cellsFor(this.index, bbox).filter((key) => !this.#cells.has(key));
+    if (missing.length === 0 && this.#loaded) return;
+    const fetched = await Promise.all(missing.map((key) => fetchRoadCell(key)));
+    missing.forEach((key, i) => this.#cells.set(key, fetched[i]));
+    await this.client.loadRoads(roadFeatures(mergeCellRoads(this.#cells.values())));
+    this.#loaded = true;
+  }
+}
+
+let areaRouting: Promise<AreaRouting> | null = null;
+
+function walkingAreaRouting(): Promise<AreaRouting> {
+  areaRouting ??= (async () => {
+    const index = await fetchRoadCellIndex();
+    return new AreaRouting(await startWorker([]), index);
+  })();
+  areaRouting.catch(() => (areaRouting = null));
+  return areaRouting;
 }
 
 /** Testing sites that are running (not paused or closed); today's hours are shown beside them. */
@@ -62,8 +105,10 @@ export function operatingTestingSites(sites: readonly PublicSiteRow[]): PublicSi
 
 /**
  * The three operating testing sites nearest to `point` by walking over the roads (routing
- * worker). Where no walkable road is within reach of the point, the `nearest_sites` RPC
- * answers by straight-line distance instead.
+ * worker). Only the road cells around the point and the sites are fetched: the area the
+ * nearest sites by straight line suggest, widened until the answer is the whole network's
+ * (road-area-search.ts). Where no walkable road is within reach of the point, the
+ * `nearest_sites` RPC answers by straight-line distance instead.
  */
 export async function nearestTestingSites(
   point: Position,
@@ -72,11 +117,16 @@ export async function nearestTestingSites(
 ): Promise<NearestTestingAnswer> {
   const candidates = operatingTestingSites(sites);
   const byId = new Map(candidates.map((site) => [site.id, site]));
-  const client = await walkingRoutingClient();
-  const result = await client.nearestByWalking(
+  const area = await walkingAreaRouting();
+  const { result } = await nearestByWalkingInArea(
     point,
     candidates.map((site) => ({ id: site.id, position: site.geom.coordinates })),
-    { k: COUNT, signal },
+    COUNT,
+    area.index.bounds,
+    {
+      cover: (bbox) => area.cover(bbox),
+      search: (origin, targets, k) => area.client.nearestByWalking(origin, targets, { k, signal }),
+    },
   );
   if (result.snappedOrigin) {
     return {

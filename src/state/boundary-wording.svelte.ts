@@ -10,8 +10,9 @@ import { fetchBasemapLayer } from '../services/basemap-roads.ts';
 import { staffCompounds } from './staff-data.svelte.ts';
 
 /**
- * What a notice's boundary wording (四至) is found from: the basemap's named roads and water and
- * the compounds, indexed once (re-indexed when the compounds change). Fetched on first use.
+ * What a notice's boundary wording (四至) is found from: the basemap's named roads (every road
+ * cell) and water (its whole-layer file) and the compounds, indexed once (re-indexed when the
+ * compounds change). Fetched on first use.
  */
 class BoundaryWording {
   #layers = $state.raw<{

@@ -6,7 +6,8 @@ import { staffCompounds } from './staff-data.svelte.ts';
 
 /**
  * What a drawing snaps to: compound outlines (as read by the staff store) and road centre lines
- * (the basemap's road file). The roads are fetched on first use; until then, outlines alone.
+ * (the basemap's roads: every road cell, `fetchBasemapRoads`). The roads are fetched on first
+ * use; until then, outlines alone.
  */
 class SnappingStore {
   #roads = $state.raw<Position[][] | null>(null);

@@ -4,6 +4,27 @@ import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 export const BASEMAP_LAYERS = ['districts', 'water', 'roads', 'compounds'] as const;
 export type BasemapLayer = (typeof BASEMAP_LAYERS)[number];
 
+/**
+ * What the build writes for the basemap (`virtual:basemap`'s `basemapFiles`), paths relative to
+ * the app base:
+ * - `tiles`: the vector tiles' URL template, `basemap/tiles-<hash>/{z}/{x}/{y}.pbf` (the map);
+ * - `roads`: the index of the road cells, `basemap/roads-<hash>/index.json`, beside the cells
+ *   `<z>-<x>-<y>.json` (the walking search, snapping, boundary wording; road-cells.ts);
+ * - `water`: the whole water layer, `basemap/water-<hash>.json` (boundary wording).
+ */
+export interface BasemapFiles {
+  tiles: string;
+  roads: string;
+  water: string;
+}
+
+/** The vector tile set's zoom range and the bounds of all its data (`virtual:basemap`'s `basemapTiles`). */
+export interface BasemapTileSet {
+  minzoom: number;
+  maxzoom: number;
+  bounds: [number, number, number, number];
+}
+
 /** Properties each basemap layer keeps; everything else (figures, ids) stays out of the bundle. */
 const KEPT_PROPERTIES: Record<BasemapLayer, readonly string[]> = {
   districts: ['name_zh', 'name_en'],

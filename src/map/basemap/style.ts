@@ -5,7 +5,18 @@ import type {
   StyleSpecification,
 } from '@maplibre/maplibre-gl-style-spec';
 import type { Locale } from '../../navigation/hash-state.ts';
-import type { BasemapLayer } from './basemap-data.ts';
+import {
+  COMPOUND_LABEL_MINZOOM,
+  DISTRICT_LABEL_MAXZOOM,
+  COMPOUND_MINZOOM,
+  ROAD_CLASS_MINZOOM,
+  ROAD_LABEL_CLASSES,
+  ROAD_LABEL_MINZOOM,
+  TILE_MAX_ZOOM,
+  TILE_MIN_ZOOM,
+  WATER_LABEL_MINZOOM,
+  type TileLayer,
+} from './tile-schema.ts';
 
 /** The one font stack of the offline style; `font-faces` maps it to the bundled Noto Sans SC files. */
 export const MAP_FONT = 'Noto Sans SC Regular';
@@ -23,15 +34,22 @@ export function labelText(locale: Locale): ExpressionSpecification {
     : ['coalesce', ['get', 'name_zh'], ''];
 }
 
-const ROAD_STYLE: Record<string, { color: string; casing: string; width: [number, number]; minzoom: number }> = {
-  motorway: { color: '#f0a848', casing: '#c07a25', width: [2.2, 9], minzoom: 0 },
-  trunk: { color: '#f6cb74', casing: '#c9a04f', width: [1.8, 8], minzoom: 0 },
-  primary: { color: '#fff6d8', casing: '#c9b98a', width: [1.4, 7], minzoom: 0 },
-  secondary: { color: '#ffffff', casing: '#c4bcae', width: [1.1, 6], minzoom: 10 },
-  tertiary: { color: '#ffffff', casing: '#cbc4b6', width: [0.9, 5], minzoom: 11 },
-  residential: { color: '#ffffff', casing: '#d6d0c4', width: [0.6, 4], minzoom: 12.5 },
-  service: { color: '#fbfaf7', casing: '#dcd6ca', width: [0.4, 2.5], minzoom: 13.5 },
+/** The one vector source: the basemap's tiles, a source layer per basemap layer. */
+export const BASEMAP_SOURCE = 'basemap';
+
+/** Road classes in drawing order from the top; each appears at its ROAD_CLASS_MINZOOM. */
+const ROAD_STYLE: Record<string, { color: string; casing: string; width: [number, number] }> = {
+  motorway: { color: '#f0a848', casing: '#c07a25', width: [2.2, 9] },
+  trunk: { color: '#f6cb74', casing: '#c9a04f', width: [1.8, 8] },
+  primary: { color: '#fff6d8', casing: '#c9b98a', width: [1.4, 7] },
+  secondary: { color: '#ffffff', casing: '#c4bcae', width: [1.1, 6] },
+  tertiary: { color: '#ffffff', casing: '#cbc4b6', width: [0.9, 5] },
+  residential: { color: '#ffffff', casing: '#d6d0c4', width: [0.6, 4] },
+  service: { color: '#fbfaf7', casing: '#dcd6ca', width: [0.4, 2.5] },
 };
+
+/** Where a layer reads from: the basemap source and one of its layers. */
+const from = (layer: TileLayer) => ({ source: BASEMAP_SOURCE, 'source-layer': layer });
 
 function roadLayers(): LayerSpecification[] {
   const classes = Object.keys(ROAD_STYLE);
@@ -49,8 +67,8 @@ function roadLayers(): LayerSpecification[] {
   const casings: LayerSpecification[] = ordered.map((cls) => ({
     id: `road-${cls}-casing`,
     type: 'line',
-    source: 'roads',
-    minzoom: ROAD_STYLE[cls].minzoom,
+    ...from('roads'),
+    minzoom: ROAD_CLASS_MINZOOM[cls],
     filter: ['==', ['get', 'class'], cls],
     layout: { 'line-cap': 'round', 'line-join': 'round' },
     paint: { 'line-color': ROAD_STYLE[cls].casing, 'line-width': width(ROAD_STYLE[cls].width, 1.35) },
@@ -58,8 +76,8 @@ function roadLayers(): LayerSpecification[] {
   const fills: LayerSpecification[] = ordered.map((cls) => ({
     id: `road-${cls}`,
     type: 'line',
-    source: 'roads',
-    minzoom: ROAD_STYLE[cls].minzoom,
+    ...from('roads'),
+    minzoom: ROAD_CLASS_MINZOOM[cls],
     filter: ['==', ['get', 'class'], cls],
     layout: { 'line-cap': 'round', 'line-join': 'round' },
     paint: { 'line-color': ROAD_STYLE[cls].color, 'line-width': width(ROAD_STYLE[cls].width) },
@@ -68,18 +86,30 @@ function roadLayers(): LayerSpecification[] {
 }
 
 export interface OfflineStyleOptions {
-  /** Absolute URLs of the slimmed dataset layers. */
-  files: Record<BasemapLayer, string>;
+  /**
+   * Absolute URLs of the basemap's files (`virtual:basemap`'s `basemapFiles`, made absolute);
+   * the style reads `tiles`, the tile URL template. `{z}`, `{x}` and `{y}` may come
+   * percent-encoded (as `new URL()` writes them): they are restored.
+   */
+  files: Readonly<Record<string, string>>;
+  /** West, south, east, north of the tiles' data (`basemapTiles.bounds`): no tile is asked for outside. */
+  bounds?: [number, number, number, number];
   fontFaces: FontFacesSpecification[string];
   locale: Locale;
 }
 
+/** The tile URL template with its `{z}`, `{x}`, `{y}` placeholders as MapLibre expects them. */
+export function tileUrlTemplate(url: string): string {
+  return url.replace(/%7B(z|x|y)%7D/gi, '{$1}');
+}
+
 /**
  * The offline basemap: land, water, sub-district boundaries, compounds, roads by class and
- * labels in the chosen language, all from the app's own files. Zones and sites are added on
- * top by the map view, under the labels.
+ * labels in the chosen language, all from the app's own vector tiles (tile-schema.ts says what
+ * each zoom holds). Zones and sites are added on top by the map view, under the labels.
  */
-export function buildOfflineStyle({ files, fontFaces, locale }: OfflineStyleOptions): StyleSpecification {
+export function buildOfflineStyle({ files, bounds, fontFaces, locale }: OfflineStyleOptions): StyleSpecification {
+  if (!files.tiles) throw new Error('The offline style needs the basemap tiles URL (files.tiles)');
   const text = labelText(locale);
   const halo = { 'text-halo-color': 'rgba(255,255,255,0.92)', 'text-halo-width': 1.4 };
   return {
@@ -87,32 +117,35 @@ export function buildOfflineStyle({ files, fontFaces, locale }: OfflineStyleOpti
     name: 'nantong-offline',
     'font-faces': { [MAP_FONT]: fontFaces },
     sources: {
-      districts: { type: 'geojson', data: files.districts },
-      water: { type: 'geojson', data: files.water },
-      roads: { type: 'geojson', data: files.roads },
-      compounds: { type: 'geojson', data: files.compounds },
+      [BASEMAP_SOURCE]: {
+        type: 'vector',
+        tiles: [tileUrlTemplate(files.tiles)],
+        minzoom: TILE_MIN_ZOOM,
+        maxzoom: TILE_MAX_ZOOM,
+        ...(bounds ? { bounds } : {}),
+      },
     },
     layers: [
       { id: 'land', type: 'background', paint: { 'background-color': '#f2efe6' } },
       {
         id: 'district-fill',
         type: 'fill',
-        source: 'districts',
+        ...from('districts'),
         paint: { 'fill-color': '#eeeadf', 'fill-opacity': 0.6 },
       },
-      { id: 'water', type: 'fill', source: 'water', paint: { 'fill-color': '#a8cbe4' } },
+      { id: 'water', type: 'fill', ...from('water'), paint: { 'fill-color': '#a8cbe4' } },
       {
         id: 'compound-fill',
         type: 'fill',
-        source: 'compounds',
-        minzoom: 12,
+        ...from('compounds'),
+        minzoom: COMPOUND_MINZOOM,
         paint: { 'fill-color': '#e2dccd', 'fill-outline-color': '#c8bea9' },
       },
       ...roadLayers(),
       {
         id: 'district-line',
         type: 'line',
-        source: 'districts',
+        ...from('districts'),
         layout: { 'line-join': 'round' },
         paint: {
           'line-color': '#7d6f9e',
@@ -123,17 +156,17 @@ export function buildOfflineStyle({ files, fontFaces, locale }: OfflineStyleOpti
       {
         id: 'water-label',
         type: 'symbol',
-        source: 'water',
-        minzoom: 11,
+        ...from('water_labels'),
+        minzoom: WATER_LABEL_MINZOOM,
         layout: { 'text-field': text, 'text-font': [MAP_FONT], 'text-size': 12, 'text-max-width': 8 },
         paint: { 'text-color': '#2f6690', 'text-halo-color': 'rgba(220,235,246,0.9)', 'text-halo-width': 1 },
       },
       {
         id: 'road-label',
         type: 'symbol',
-        source: 'roads',
-        minzoom: 13.5,
-        filter: ['match', ['get', 'class'], ['motorway', 'trunk', 'primary', 'secondary'], true, false],
+        ...from('roads'),
+        minzoom: ROAD_LABEL_MINZOOM,
+        filter: ['match', ['get', 'class'], [...ROAD_LABEL_CLASSES], true, false],
         layout: {
           'symbol-placement': 'line',
           'text-field': text,
@@ -146,8 +179,8 @@ export function buildOfflineStyle({ files, fontFaces, locale }: OfflineStyleOpti
       {
         id: 'compound-label',
         type: 'symbol',
-        source: 'compounds',
-        minzoom: 14,
+        ...from('compound_labels'),
+        minzoom: COMPOUND_LABEL_MINZOOM,
         layout: {
           'text-field': text,
           'text-font': [MAP_FONT],
@@ -160,8 +193,8 @@ export function buildOfflineStyle({ files, fontFaces, locale }: OfflineStyleOpti
       {
         id: 'district-label',
         type: 'symbol',
-        source: 'districts',
-        maxzoom: 14,
+        ...from('district_labels'),
+        maxzoom: DISTRICT_LABEL_MAXZOOM,
         layout: {
           'text-field': text,
           'text-font': [MAP_FONT],
