@@ -326,9 +326,9 @@ describe('on a phone', () => {
   }
   const small = (list: { width: number; height: number }[]) => list.filter((b) => b.width < 44 || b.height < 44);
 
-  it('gives header, toolbar, card close, list links and tabs 44 px targets', async () => {
+  it('gives header, toolbar, legend toggle, card close, list links and tabs 44 px targets', async () => {
     const page = await open(PHONE);
-    expect(small(await boxes(page, 'header button, header a, .tools button'))).toEqual([]);
+    expect(small(await boxes(page, 'header button, header a, .tools button, [data-testid="legend"] .toggle'))).toEqual([]);
     await page.getByTestId('open-list').click();
     await page.getByTestId('zone-row').first().waitFor();
     expect(
