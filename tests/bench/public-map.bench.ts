@@ -1,9 +1,13 @@
 /**
- * Public map benchmark (issue 5): the gzip size of every file the public route downloads, and
- * the time from navigation to the first map frame with the zones drawn (the app's
- * `map:zones-drawn` performance mark), in headless Chromium against the local stack, cold cache,
- * on the demo data and on the `--scale 10` city; beside the time to DOMContentLoaded of the same
- * page loads as the baseline.
+ * Public map benchmark: the gzip size of every file the public route downloads (deck.gl, which
+ * only the staff maps load, left out), and per cold page load in headless Chromium against the
+ * local stack: navigation → the legend's zone counts (the text status), → the first map frame
+ * with the zones (the app's `map:zones-drawn` mark), bytes over the wire until then (and of them
+ * JavaScript and CSS), the JS heap once drawn; on the demo data at 1280x800 and as the cheap
+ * phone of issue 13 (CPU 4x slower, 1.6 Mbps, 150 ms, 360x740), on the `--scale 10` city and on
+ * the `--scale 80` city, where the heap is also measured after 30 s of panning and zooming. The
+ * baseline of each load is its own DOMContentLoaded. `BENCH_SCALE80=0` leaves scale 80 out (its
+ * stack folder takes minutes to seed the first time).
  *
  * Run: `npm run bench -- public-map`, or `npx tsx tests/bench/public-map.bench.ts`.
  */
@@ -39,6 +43,8 @@ function publicRouteFiles(appDir: string): { initial: string[]; onRequest: strin
     const chunk = manifest[key];
     if (!chunk || files.has(chunk.file) || routing.has(chunk.file)) return;
     if (into === files && /routing/.test(key)) return visit(key, followDynamic, routing);
+    // deck.gl: loaded only by maps created with `deck` (the staff views), never by the public one.
+    if (/deck-overlay/.test(key)) return;
     into.add(chunk.file);
     chunk.css?.forEach((css) => into.add(css));
     chunk.imports?.forEach((imported) => visit(imported, followDynamic, into));
@@ -94,6 +100,8 @@ interface LoadMetrics {
   shell: number;
   /** Bytes over the wire until the map was drawn (DevTools protocol, page and its workers). */
   transferred: number;
+  /** Of which JavaScript and CSS. */
+  code: number;
   /** JS heap after a collection, once drawn (MiB). */
   heap: number;
   /** JS heap growth over `pan` seconds of panning, per minute (MiB/min), when asked. */
@@ -108,7 +116,13 @@ async function loadOnce(url: string, options: { phone?: boolean; panSeconds?: nu
     const cdp = await browser.context.newCDPSession(page);
     await cdp.send('Network.enable');
     let transferred = 0;
-    cdp.on('Network.loadingFinished', (event: { encodedDataLength: number }) => (transferred += event.encodedDataLength));
+    let code = 0;
+    const urls = new Map<string, string>();
+    cdp.on('Network.requestWillBeSent', (event: { requestId: string; request: { url: string } }) => urls.set(event.requestId, event.request.url));
+    cdp.on('Network.loadingFinished', (event: { requestId: string; encodedDataLength: number }) => {
+      transferred += event.encodedDataLength;
+      if (/\.(m?js|css)(\?|$)/.test(urls.get(event.requestId) ?? '')) code += event.encodedDataLength;
+    });
     cdp.on('Network.webSocketFrameReceived', (event: { response: { payloadData: string } }) => (transferred += event.response.payloadData.length));
     if (options.phone) {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: CHEAP_PHONE.cpu });
@@ -124,6 +138,7 @@ async function loadOnce(url: string, options: { phone?: boolean; panSeconds?: nu
     await page.goto(`${url}/#/`);
     await page.waitForSelector('[data-map-ready="true"]', { timeout: 300_000 });
     const drawnTransfer = transferred;
+    const drawnCode = code;
     const timing = (await page.evaluate(`({
       drawn: performance.getEntriesByName('map:zones-drawn')[0]?.startTime ?? NaN,
       status: window.__statusAt ?? NaN,
@@ -156,7 +171,7 @@ async function loadOnce(url: string, options: { phone?: boolean; panSeconds?: nu
       heapGrowth = ((await heapNow()) - heap) / (options.panSeconds / 60);
     }
     if (browser.outsideRequests.length) throw new Error(`requests left the machine: ${browser.outsideRequests.join(', ')}`);
-    return { ...timing, transferred: drawnTransfer, heap, heapGrowth };
+    return { ...timing, transferred: drawnTransfer, code: drawnCode, heap, heapGrowth };
   } finally {
     await browser.close();
   }
@@ -176,6 +191,7 @@ function loadCases(label: string, metrics: LoadMetrics[], note: string): BenchCa
     { name: `${label}: zone counts shown (text status)`, samples: pick('status'), baseline: `${label}: app shell (DOMContentLoaded)` },
     { name: `${label}: first frame with zones`, samples: pick('drawn'), baseline: `${label}: app shell (DOMContentLoaded)`, note },
     { name: `${label}: transferred until the map is drawn`, samples: pick('transferred').map((b) => b / 2 ** 20), unit: 'MiB' },
+    { name: `${label}: of which JavaScript and CSS`, samples: pick('code').map((b) => b / 1024), unit: 'KiB' },
     { name: `${label}: JS heap once drawn`, samples: pick('heap'), unit: 'MiB' },
   ];
   const growth = pick('heapGrowth');
