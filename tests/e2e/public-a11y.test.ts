@@ -193,14 +193,15 @@ describe.each(VIEWPORTS)('keyboard alone at $width x $height', (viewport) => {
     expect(page.url()).toMatch(/sel=zone:/);
     await page.keyboard.press('Escape');
     await page.getByTestId('details').waitFor({ state: 'detached' });
-    expect((await focused(page)).testid).toBe('open-list');
+    // Focus moves once the card has gone (after Svelte's update): poll, a busy machine is slower.
+    await expect.poll(async () => (await focused(page)).testid).toBe('open-list');
     expect(page.url()).not.toMatch(/sel=/);
 
     // The place's card is back; Escape closes it and focus goes back to the map it was picked on.
     await page.getByTestId('place-card').waitFor();
     await page.keyboard.press('Escape');
     await page.getByTestId('place-card').waitFor({ state: 'detached' });
-    expect((await focused(page)).canvas).toBe(true);
+    await expect.poll(async () => (await focused(page)).canvas).toBe(true);
 
     // Escape also closes a panel, back to its button, and cancels picking, back to its button.
     await tabUntil(page, (f) => f.testid === 'open-changes');
@@ -208,13 +209,13 @@ describe.each(VIEWPORTS)('keyboard alone at $width x $height', (viewport) => {
     await page.getByTestId('changes-today').waitFor();
     await page.keyboard.press('Escape');
     await page.getByTestId('changes-today').waitFor({ state: 'detached' });
-    expect((await focused(page)).testid).toBe('open-changes');
+    await expect.poll(async () => (await focused(page)).testid).toBe('open-changes');
     await page.getByTestId('pick-place').focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('pick-hint').waitFor();
     await page.keyboard.press('Escape');
     await page.getByTestId('pick-hint').waitFor({ state: 'detached' });
-    expect((await focused(page)).testid).toBe('pick-place');
+    await expect.poll(async () => (await focused(page)).testid).toBe('pick-place');
     await page.close();
   });
 
@@ -252,7 +253,7 @@ describe.each(VIEWPORTS)('keyboard alone at $width x $height', (viewport) => {
     await page.getByTestId('details').waitFor();
     expect(page.url()).toContain(`sel=site:${id}`);
     await page.getByTestId('details').getByRole('button', { name: '关闭' }).click();
-    expect((await focused(page)).testid).toBe('open-list');
+    await expect.poll(async () => (await focused(page)).testid).toBe('open-list');
     await page.keyboard.press('Enter');
     expect(await sitesTab.getAttribute('aria-selected')).toBe('true');
 
