@@ -63,13 +63,18 @@ const FAKE_LOCKDOWN = {
 };
 const fakeRemoval = () => ({ op: 'remove', id: zone.id });
 
-/** A public-map viewer as the app joins it (src/services/realtime.ts). */
+/**
+ * A public-map viewer as the app joins it (src/services/realtime.ts): what it hears of zones and
+ * sites (the publisher's `published` pointers, which follow every change, are left out).
+ */
 async function viewer(c: SupabaseClient = client()): Promise<Recorder<Heard>> {
   const heard = recorder<Heard>();
   await subscribed(
     c
       .channel('public-map', { config: { private: true } })
-      .on('broadcast', { event: '*' }, (m) => heard.push(m as unknown as Heard)),
+      .on('broadcast', { event: '*' }, (m) => {
+        if (m.event !== 'published') heard.push(m as unknown as Heard);
+      }),
   );
   return heard;
 }
