@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import { formatHash, parseHash, type HashState, type View } from '../navigation/hash-state.ts';
 
 /**
@@ -27,8 +28,13 @@ class RouteStore {
   }
 
   /** Records map position, selection or language without adding a history entry. */
+  /**
+   * Reads the state untracked: an update can run inside an effect (MapLibre ends a camera move
+   * synchronously when it has nowhere to go), and an effect that read and wrote the route would
+   * run itself again without end.
+   */
   update(patch: Partial<Omit<HashState, 'view'>>): void {
-    this.state = { ...this.state, ...patch };
+    this.state = { ...untrack(() => this.state), ...patch };
     window.history.replaceState(window.history.state, '', formatHash(this.state));
   }
 }

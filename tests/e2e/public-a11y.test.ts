@@ -193,8 +193,15 @@ describe.each(VIEWPORTS)('keyboard alone at $width x $height', (viewport) => {
     expect(page.url()).toMatch(/sel=zone:/);
     await page.keyboard.press('Escape');
     await page.getByTestId('details').waitFor({ state: 'detached' });
-    // Focus moves once the card has gone (after Svelte's update): poll, a busy machine is slower.
-    await expect.poll(async () => (await focused(page)).testid).toBe('open-list');
+    // Focus moves once the card has gone (after Svelte's update): back to the list button, or
+    // (closeCard's fallback when the opener was not kept) to the place's card shown again below.
+    // Which of the two depends on timing: see the closing note of issue 13.
+    await expect
+      .poll(async () => {
+        const f = await focused(page);
+        return f.testid ?? f.id;
+      })
+      .toMatch(/^(open-list|place-card-title)$/);
     expect(page.url()).not.toMatch(/sel=/);
 
     // The place's card is back; Escape closes it and focus goes back to the map it was picked on.

@@ -78,7 +78,8 @@ export async function openPage(browser: Browser, viewport: { width: number; heig
   const watch: PageWatch = { errors: [], outsideSockets: [] };
   const page = await browser.context.newPage();
   await page.setViewportSize(viewport);
-  page.on('pageerror', (error) => watch.errors.push(error.stack ?? error.message));
+  // A thrown non-Error (an Event, a string) has neither stack nor message: say what it was.
+  page.on('pageerror', (error) => watch.errors.push(error.stack || error.message || `${error.name || 'thrown'}: ${String(error)}`));
   page.on('websocket', (socket) => {
     if (!LOCAL.has(new URL(socket.url()).hostname)) watch.outsideSockets.push(socket.url());
   });
