@@ -5,7 +5,8 @@ import type { LiveCollection } from '../state/live-collection.svelte.ts';
 import type { DistrictName } from './lookup-repos.ts';
 import { fetchPointer, fetchPublished, type PublicMapPointer, type PublishedMap } from './published-map.ts';
 import type { FeedStatus } from './realtime.ts';
-import { subscribePublicFeed, subscribeStaffFeed } from './realtime.ts';
+import { subscribePublicFeed } from './realtime.ts';
+import { startStaffSync } from './staff-sync.ts';
 
 export interface PublicMapSyncOptions {
   zones: LiveCollection<PublicZoneRow>;
@@ -29,33 +30,11 @@ const GAP_WAIT_MS = 1500;
  * held loads the newer files. Where nothing is published (a project without the publisher) the
  * map reads the tables as staff do.
  *
- * Staff: one read at once, then a resync on every (re)subscription so that a change committed
- * before the subscription took effect, or while disconnected, is not lost.
+ * Staff: the staff feed (`startStaffSync`), as on the command and dispatch screens.
  */
 export function startPublicMapSync(options: PublicMapSyncOptions): () => void {
-  return options.staff ? startStaffSync(options) : startPublishedSync(options);
-}
-
-function startStaffSync({ zones, sites, status }: PublicMapSyncOptions): () => void {
-  const abort = new AbortController();
-  const { signal } = abort;
-  const initial = Promise.all([zones.load(signal), sites.load(signal)]);
-  const resync = () => {
-    void initial.then(() => Promise.all([zones.resync(signal), sites.resync(signal)]));
-  };
-  const unsubscribe = subscribeStaffFeed(['zones', 'sites'], {
-    changed(table, id, op) {
-      const collection = table === 'zones' ? zones : sites;
-      if (op === 'remove') collection.apply({ op: 'remove', id });
-      else void collection.refresh(id, signal).catch(() => resync());
-    },
-    subscribed: resync,
-    status,
-  });
-  return () => {
-    abort.abort();
-    unsubscribe();
-  };
+  const { zones, sites, status } = options;
+  return options.staff ? startStaffSync({ zones, sites }, status) : startPublishedSync(options);
 }
 
 type Numbered =
