@@ -1,11 +1,12 @@
 import type { Claims } from '../keys.ts';
-import { encodeText } from './frames.ts';
+import { encodeText, type WireFrames } from './frames.ts';
 
 /** The bits of a socket a channel writes to. */
 export interface Outlet {
   /** A text frame; a Buffer is UTF-8 text encoded once for many sockets. */
   sendText(frame: string | Buffer): void;
-  sendBinary(frame: Buffer): void;
+  /** Broadcast frames framed once for every socket of a fan-out. */
+  sendFrames(frames: WireFrames): void;
 }
 
 export interface PostgresBinding {

@@ -1,9 +1,19 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Database } from '../db.ts';
 import type { Keys } from '../keys.ts';
 import { authorizePrivate } from './authorize.ts';
 import { Channel, type ChannelConfig, type Outlet, type PostgresBinding } from './channel.ts';
-import { decodeBinary, decodeText, encodeText, MAX_BROADCAST_PAYLOAD_BYTES, type BroadcastPush, type Message } from './frames.ts';
+import {
+  decodeBinary,
+  decodeText,
+  encodeText,
+  MAX_BROADCAST_PAYLOAD_BYTES,
+  MAX_SOCKET_BACKLOG_BYTES,
+  type BroadcastPush,
+  type Message,
+  type WireFrames,
+} from './frames.ts';
 import type { Hub } from './hub.ts';
 import type { ChangeFeed } from './postgres-changes.ts';
 import { checkToken, msUntilExpiry } from './tokens.ts';
@@ -30,6 +40,8 @@ export class Connection implements Outlet {
 
   constructor(
     private readonly ws: WebSocket,
+    /** The upgraded socket under `ws`, for writing broadcast frames framed once for all sockets. */
+    private readonly socket: Duplex,
     private readonly deps: ConnectionDeps,
     private readonly apiKey: string,
   ) {
@@ -56,11 +68,31 @@ export class Connection implements Outlet {
   }
 
   sendText(frame: string | Buffer): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame, { binary: false });
+    if (this.writable()) this.ws.send(frame, { binary: false });
   }
 
-  sendBinary(frame: Buffer): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame, { binary: true });
+  /**
+   * Written to the socket as they are: one write, no per-socket framing. ws writes its own frames
+   * to the socket at once unless its sender holds a queue (only with compression or a Blob, which
+   * this server never uses); then bufferedAmount exceeds the socket's, and the frames go through
+   * ws behind the queue so the stream keeps its order.
+   */
+  sendFrames(frames: WireFrames): void {
+    if (!this.writable()) return;
+    if (this.ws.bufferedAmount === this.socket.writableLength) this.socket.write(frames.bytes);
+    else for (const body of frames.bodies) this.ws.send(body, { binary: true });
+  }
+
+  /**
+   * Open, and not holding more unsent bytes than allowed: a viewer that stopped reading would
+   * otherwise keep every later frame in memory. Such a socket is closed (terminated: a close frame
+   * would wait behind the backlog); the client reconnects, and nothing delays the other sockets.
+   */
+  private writable(): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    if (this.socket.writableLength <= MAX_SOCKET_BACKLOG_BYTES) return true;
+    this.ws.terminate();
+    return false;
   }
 
   terminate(): void {

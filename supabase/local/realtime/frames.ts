@@ -31,6 +31,13 @@ export interface BroadcastPush {
 export const MAX_FRAME_BYTES = 5_000_000;
 export const MAX_BROADCAST_PAYLOAD_BYTES = 3_000_000;
 
+/**
+ * Bytes the server may hold for one socket that does not read them (a stuck or very slow viewer)
+ * before the next frame closes it instead; hosted Realtime names no such limit. The operating
+ * system's own socket buffers (a few MB) come on top.
+ */
+export const MAX_SOCKET_BACKLOG_BYTES = 16 * 1024 * 1024;
+
 const KIND_USER_BROADCAST_PUSH = 3;
 const KIND_USER_BROADCAST = 4;
 const ENCODING_BINARY = 0;
@@ -107,4 +114,40 @@ export function encodeBroadcast(topic: string, event: string, payload: Buffer | 
   const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
   const head = Buffer.from([KIND_USER_BROADCAST, t.length, e.length, m.length, binary ? ENCODING_BINARY : ENCODING_JSON]);
   return Buffer.concat([head, t, e, m, body]);
+}
+
+/**
+ * Server-to-client broadcast frames, WebSocket header included, built once for every socket of a
+ * fan-out: `bytes` holds one or more complete unmasked binary frames (RFC 6455 section 5.2), to
+ * be written as they are; `bodies` are the same messages unframed, for a socket that must go
+ * through its WebSocket library instead.
+ */
+export interface WireFrames {
+  bytes: Buffer;
+  bodies: Buffer[];
+}
+
+const OPCODE_BINARY = 0x2;
+
+export function frameBinary(body: Buffer): WireFrames {
+  const n = body.length;
+  const headLength = n < 126 ? 2 : n < 65_536 ? 4 : 10;
+  const bytes = Buffer.allocUnsafe(headLength + n);
+  bytes[0] = 0x80 | OPCODE_BINARY; // FIN, no extensions
+  if (headLength === 2) bytes[1] = n;
+  else if (headLength === 4) {
+    bytes[1] = 126;
+    bytes.writeUInt16BE(n, 2);
+  } else {
+    bytes[1] = 127;
+    bytes.writeBigUInt64BE(BigInt(n), 2);
+  }
+  body.copy(bytes, headLength);
+  return { bytes, bodies: [body] };
+}
+
+/** Several framed messages as one write: one system call per socket however many there are. */
+export function joinFrames(frames: WireFrames[]): WireFrames {
+  if (frames.length === 1) return frames[0];
+  return { bytes: Buffer.concat(frames.map((f) => f.bytes)), bodies: frames.flatMap((f) => f.bodies) };
 }

@@ -1,28 +1,35 @@
-import { channel as diagnostics } from 'node:diagnostics_channel';
 import type { Channel } from './channel.ts';
-import { encodeBroadcast } from './frames.ts';
+import { Fanout } from './fanout.ts';
+import { encodeBroadcast, frameBinary } from './frames.ts';
 import { PresenceTopic, type PresenceDiff } from './presence.ts';
-
-const fanouts = diagnostics('local-realtime:fanout');
 
 /**
  * Every joined channel by topic (public and private namespaces apart), with the topic's
- * presences. Broadcast frames are encoded once per message and written to every socket.
+ * presences. A broadcast is encoded and framed once per message and written to every socket of
+ * its topic by the Fanout.
  */
 export class Hub {
   private topics = new Map<string, Set<Channel>>();
+  /** Each topic's members as an array, rebuilt on the first broadcast after a join or leave. */
+  private members = new Map<string, readonly Channel[]>();
   private presences = new Map<string, PresenceTopic>();
+  private fanout: Fanout;
+
+  constructor(log: (msg: string, e?: unknown) => void = () => undefined) {
+    this.fanout = new Fanout((e) => log('realtime: writing a broadcast to a socket failed', e));
+  }
 
   add(channel: Channel): void {
     let set = this.topics.get(channel.key);
     if (!set) this.topics.set(channel.key, (set = new Set()));
     set.add(channel);
+    this.members.delete(channel.key);
   }
 
   /** Drops the channel and its presence; the presence leave goes to the remaining subscribers. */
   remove(channel: Channel): void {
     const set = this.topics.get(channel.key);
-    set?.delete(channel);
+    if (set?.delete(channel)) this.members.delete(channel.key);
     if (set?.size === 0) this.topics.delete(channel.key);
     this.untrack(channel);
   }
@@ -35,10 +42,9 @@ export class Hub {
   broadcast(key: string, topic: string, event: string, payload: Buffer | string, binary: boolean, except: Channel | null, meta?: Record<string, unknown>): void {
     const set = this.topics.get(key);
     if (!set || set.size === 0) return;
-    const t0 = performance.now();
-    const frame = encodeBroadcast(topic, event, payload, binary, meta);
-    for (const ch of set) if (ch !== except && !ch.closed) ch.outlet.sendBinary(frame);
-    if (fanouts.hasSubscribers) fanouts.publish({ key, sockets: set.size, ms: performance.now() - t0 });
+    let members = this.members.get(key);
+    if (!members) this.members.set(key, (members = [...set]));
+    this.fanout.enqueue(key, members, except, frameBinary(encodeBroadcast(topic, event, payload, binary, meta)), event);
   }
 
   presenceState(channel: Channel): Record<string, unknown> {

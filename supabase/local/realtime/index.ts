@@ -40,7 +40,7 @@ export interface Realtime {
 export function createRealtime(ctx: { db: Database; keys: Keys }, opts: RealtimeOptions = {}): Realtime {
   const log = opts.log ?? ((msg: string, e?: unknown) => console.error(msg, e ?? ''));
   const { db, keys } = ctx;
-  const hub = new Hub();
+  const hub = new Hub(log);
   const catalog = new Catalog(db);
   const feed = new ChangeFeed(db, catalog, { maxRecordBytes: opts.maxRecordBytes ?? 1024 * 1024, batchSize: 200 }, log);
   const messages = new MessageFeed(db, hub, log);
@@ -79,7 +79,7 @@ export function createRealtime(ctx: { db: Database; keys: Keys }, opts: Realtime
     if (!checked.ok) return reject(socket, 401, checked.message);
     await ready;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, deps, apiKey);
+      const conn = new Connection(ws, socket, deps, apiKey);
       connections.add(conn);
       ws.on('close', () => connections.delete(conn));
     });

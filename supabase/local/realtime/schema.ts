@@ -62,10 +62,11 @@ language plpgsql
 as $$
 begin
   if new.extension = 'broadcast' then
-    -- [id, topic, private] lets the server skip topics nobody listens to; a topic too long
-    -- for a NOTIFY payload is left out and read from the row.
+    -- [id, topic, private, transaction] lets the server skip topics nobody listens to, and
+    -- send the messages of one commit together; a topic too long for a NOTIFY payload is left
+    -- out and read from the row.
     perform pg_notify('${MESSAGES_CHANNEL}',
-      case when length(new.topic) <= 1000 then json_build_array(new.id, new.topic, coalesce(new.private, false))
+      case when length(new.topic) <= 1000 then json_build_array(new.id, new.topic, coalesce(new.private, false), txid_current()::text)
            else json_build_array(new.id) end::text);
   end if;
   return null;
