@@ -6,7 +6,7 @@ import { mapFontFaces } from 'virtual:map-fonts';
 import type { BasemapLayer } from './basemap/basemap-data.ts';
 import { LABEL_LAYER_IDS, buildOfflineStyle, labelText } from './basemap/style.ts';
 import type { Camera, Locale } from '../navigation/hash-state.ts';
-import { EMPTY_ZONES, ZONE_SOURCE, withZones, zoneLayers } from './zone-layers.ts';
+import { EMPTY_ZONES, ZONE_LABEL_LAYERS, ZONE_SOURCE, withZones, zoneLayers } from './zone-layers.ts';
 
 setWorkerUrl(workerUrl);
 // MapLibre gives a two-core phone one worker, where the zones would queue behind the roads
@@ -64,7 +64,7 @@ export function zoneSource(map: MapLibreMap): GeoJSONSource | undefined {
 
 /** Switches every label the app owns to the language. */
 export function setMapLocale(map: MapLibreMap, locale: Locale): void {
-  for (const id of [...LABEL_LAYER_IDS, 'zone-label']) {
+  for (const id of [...LABEL_LAYER_IDS, ...ZONE_LABEL_LAYERS]) {
     if (map.getLayer(id)) map.setLayoutProperty(id, 'text-field', labelText(locale));
   }
 }

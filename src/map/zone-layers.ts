@@ -1,11 +1,13 @@
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type {
+  ExpressionSpecification,
   GeoJSONSourceSpecification,
   LayerSpecification,
   StyleSpecification,
 } from '@maplibre/maplibre-gl-style-spec';
 import type { Locale } from '../navigation/hash-state.ts';
-import { ZONE_LEVELS, type ZoneLevel } from '../domain/rows.ts';
+import type { ZoneLevel } from '../domain/rows.ts';
+import { ZONE_TILE_LAYER, zoneFeatures } from '../../supabase/functions/_shared/zone-features.ts';
 import { MAP_FONT, ZONE_FILL_BEFORE_LAYER, ZONE_LINE_BEFORE_LAYER, labelText } from './basemap/style.ts';
 
 /** Lockdown red, control orange, precaution yellow: the fills the legend and the map share. */
@@ -40,48 +42,59 @@ export interface MapZone {
   draft?: boolean;
 }
 
-export const ZONE_SOURCE = 'zones';
-
 /**
- * The zones as one FeatureCollection; properties are what the layers and labels read.
- * Lower levels come first so that a lockdown zone is drawn over the control zone around it.
+ * The zones as one FeatureCollection (the same features as the public map's zone tiles, lower
+ * levels first so that a lockdown zone is drawn over the control zone around it).
  */
 export function zonesToGeoJSON(zones: readonly MapZone[]): FeatureCollection {
-  const order = (level: ZoneLevel) => ZONE_LEVELS.length - ZONE_LEVELS.indexOf(level);
-  return {
-    type: 'FeatureCollection',
-    features: [...zones]
-      .sort((a, b) => order(a.level) - order(b.level))
-      .map((zone) => ({
-        type: 'Feature',
-        id: zone.id,
-        properties: {
-          id: zone.id,
-          level: zone.level,
-          name_zh: zone.name,
-          name_en: zone.name_en ?? null,
-          ...(zone.draft ? { draft: true } : {}),
-        },
-        geometry: zone.geom,
-      })),
-  };
+  return { type: 'FeatureCollection', features: zoneFeatures(zones, (zone) => (zone.draft ? { draft: true } : {})) };
 }
 
 const isDraft = ['boolean', ['get', 'draft'], false] as const;
+/**
+ * A published tile's zone that changed since the tiles were cut (feature state, set by
+ * zone-tile-sources.ts): drawn from its row by the changed zones' layers instead. A state, not a
+ * filter: it applies to the tiles on screen at once, where a filter waits for them to be re-parsed.
+ */
+export const REPLACED_STATE = 'replaced';
+const isReplaced: ExpressionSpecification = ['boolean', ['feature-state', REPLACED_STATE], false];
 
 const byLevel = (colors: Record<ZoneLevel, string>) =>
   ['match', ['get', 'level'], 'lockdown', colors.lockdown, 'control', colors.control, colors.precaution] as const;
 const levelColor = byLevel(ZONE_COLORS);
 const outlineColor = byLevel(ZONE_OUTLINE_COLORS);
 
-/** Fill, outline, selected outline and label layers of the zones source. */
-export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines: LayerSpecification[] } {
+export const ZONE_SOURCE = 'zones';
+/** The public map's changed zones (since its tiles were cut), drawn from their rows over the tiles. */
+export const CHANGED_ZONE_SOURCE = 'zones-changed';
+
+/** Where a set of zone layers draws from: the zones source (GeoJSON or tiles) or the changed zones. */
+export interface ZoneLayerTarget {
+  source: string;
+  /** Layer ids are `<prefix>-fill`, `<prefix>-line`, … */
+  prefix: string;
+  /** For a vector tile source. */
+  sourceLayer?: string;
+}
+
+export const ZONES: ZoneLayerTarget = { source: ZONE_SOURCE, prefix: 'zone' };
+export const ZONE_TILES: ZoneLayerTarget = { source: ZONE_SOURCE, prefix: 'zone', sourceLayer: ZONE_TILE_LAYER };
+export const CHANGED_ZONES: ZoneLayerTarget = { source: CHANGED_ZONE_SOURCE, prefix: 'zone-changed' };
+
+/** The fill layers a click on a zone hits, and the label layers a language switch rewrites. */
+export const ZONE_FILL_LAYERS = [`${ZONES.prefix}-fill`, `${CHANGED_ZONES.prefix}-fill`];
+export const ZONE_LABEL_LAYERS = [`${ZONES.prefix}-label`, `${CHANGED_ZONES.prefix}-label`];
+
+/** Fill, outline, selected outline and label layers of one zone source. */
+export function zoneLayers(locale: Locale, target: ZoneLayerTarget = ZONES): { fill: LayerSpecification[]; lines: LayerSpecification[] } {
+  const { source, prefix } = target;
+  const from = target.sourceLayer ? { source, 'source-layer': target.sourceLayer } : { source };
   return {
     fill: [
       {
-        id: 'zone-fill',
+        id: `${prefix}-fill`,
         type: 'fill',
-        source: ZONE_SOURCE,
+        ...from,
         paint: {
           'fill-color': levelColor as never,
           'fill-opacity': [
@@ -89,49 +102,50 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
             ['linear'],
             ['zoom'],
             10,
-            ['case', isDraft, ZONE_FILL_OPACITY.draftZoomedOut, ZONE_FILL_OPACITY.zoomedOut],
+            ['case', isReplaced, 0, isDraft, ZONE_FILL_OPACITY.draftZoomedOut, ZONE_FILL_OPACITY.zoomedOut],
             16,
-            ['case', isDraft, ZONE_FILL_OPACITY.draftZoomedIn, ZONE_FILL_OPACITY.zoomedIn],
+            ['case', isReplaced, 0, isDraft, ZONE_FILL_OPACITY.draftZoomedIn, ZONE_FILL_OPACITY.zoomedIn],
           ] as never,
         },
       },
     ],
     lines: [
       {
-        id: 'zone-line',
+        id: `${prefix}-line`,
         type: 'line',
-        source: ZONE_SOURCE,
+        ...from,
         filter: ['!', isDraft] as never,
         layout: { 'line-join': 'round' },
         paint: {
           'line-color': outlineColor as never,
           'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 16, 3.5],
+          'line-opacity': ['case', isReplaced, 0, 1],
         },
       },
       {
         // Staff maps only: what the public does not see yet is dashed.
-        id: 'zone-draft-line',
+        id: `${prefix}-draft-line`,
         type: 'line',
-        source: ZONE_SOURCE,
+        ...from,
         filter: isDraft as never,
         paint: { 'line-color': outlineColor as never, 'line-width': 2.5, 'line-dasharray': [2, 1.5] },
       },
       {
         // Selection by feature state, not by filter: a filter change re-tiles the whole source.
-        id: 'zone-selected',
+        id: `${prefix}-selected`,
         type: 'line',
-        source: ZONE_SOURCE,
+        ...from,
         layout: { 'line-join': 'round' },
         paint: {
           'line-color': '#1b1b3a',
           'line-width': 5,
-          'line-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 1, 0],
+          'line-opacity': ['case', isReplaced, 0, ['boolean', ['feature-state', 'selected'], false], 1, 0],
         },
       },
       {
-        id: 'zone-label',
+        id: `${prefix}-label`,
         type: 'symbol',
-        source: ZONE_SOURCE,
+        ...from,
         minzoom: 12.5,
         layout: {
           'text-field': labelText(locale),
@@ -140,7 +154,12 @@ export function zoneLayers(locale: Locale): { fill: LayerSpecification[]; lines:
           'text-max-width': 8,
           'text-padding': 6,
         },
-        paint: { 'text-color': '#3a1016', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 1.6 },
+        paint: {
+          'text-color': '#3a1016',
+          'text-halo-color': 'rgba(255,255,255,0.95)',
+          'text-halo-width': 1.6,
+          'text-opacity': ['case', isReplaced, 0, 1],
+        },
       },
     ],
   };

@@ -3,7 +3,8 @@ import { advance } from '../domain/publication-sequence.ts';
 import type { PublicSiteRow, PublicZoneRow } from '../domain/rows.ts';
 import type { LiveCollection } from '../state/live-collection.svelte.ts';
 import type { DistrictName } from './lookup-repos.ts';
-import { fetchPointer, fetchPublished, type PublicMapPointer, type PublishedMap } from './published-map.ts';
+import type { ZoneTiles } from '../state/publication.svelte.ts';
+import { fetchPointer, fetchPublished, zoneTilesUrl, type PublicMapPointer, type PublishedMap } from './published-map.ts';
 import type { FeedStatus } from './realtime.ts';
 import { subscribePublicFeed } from './realtime.ts';
 import { startStaffSync } from './staff-sync.ts';
@@ -14,7 +15,7 @@ export interface PublicMapSyncOptions {
   /** Staff get postgres_changes (RLS per subscriber); the public gets the published files and the broadcast. */
   staff: boolean;
   /** Where the public's latest publication is recorded (state/publication.svelte.ts). */
-  publication?: { pointer: PublicMapPointer | null; districts: readonly DistrictName[] | null };
+  publication?: { pointer: PublicMapPointer | null; districts: readonly DistrictName[] | null; tiles: ZoneTiles | null };
   status(status: FeedStatus): void;
 }
 
@@ -62,13 +63,34 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
     zones.error = (error as Error).message;
   };
 
+  /** The held map file is now `pointer`'s: its zone tiles draw every zone, none changed since. */
+  const hold = (pointer: PublicMapPointer) => {
+    heldMap = pointer.map;
+    if (!publication) return;
+    const url = pointer.zone_tiles ? zoneTilesUrl(pointer.zone_tiles) : null;
+    const held = publication.tiles;
+    if (held?.url === url && held.changed.size === 0) return;
+    publication.tiles = url ? { url, changed: new Set() } : null;
+  };
+
+  /** Zones changed since the held map file: the map draws them from their rows, not its tiles. */
+  const changedSinceHeld = (ids: string[]) => {
+    if (!publication?.tiles) return;
+    const { url, changed } = publication.tiles;
+    if (ids.some((id) => !changed.has(id))) publication.tiles = { url, changed: new Set([...changed, ...ids]) };
+  };
+
   const flush = () => {
     if (version === null) return;
     const step = advance(version, pending);
+    const changedZones: string[] = [];
     for (const item of step.apply) {
-      if (item.table === 'zone') zones.apply(item.change);
-      else sites.apply(item.change);
+      if (item.table === 'zone') {
+        zones.apply(item.change);
+        changedZones.push(item.change.op === 'upsert' ? item.change.row.id : item.change.id);
+      } else sites.apply(item.change);
     }
+    changedSinceHeld(changedZones);
     version = step.version;
     pending = step.pending;
     if (step.gap && !gapTimer) gapTimer = setTimeout(() => ((gapTimer = null), load()), GAP_WAIT_MS);
@@ -96,7 +118,7 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
         sites.replace(map.sites);
         if (publication) publication.districts = map.districts;
         version = map.version;
-        heldMap = pointer.map;
+        hold(pointer);
         flush();
       } catch (error) {
         fail(error);
@@ -122,7 +144,7 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
     published(pointer) {
       if (publication) publication.pointer = pointer;
       // At the number held, the broadcast's changes already made what this file holds.
-      if (version !== null && pointer.version === version) heldMap = pointer.map;
+      if (version !== null && pointer.version === version) hold(pointer);
       else if (version === null || pointer.version > version) load(pointer);
     },
     // A (re)subscription: whatever was missed meanwhile is in a newer publication.

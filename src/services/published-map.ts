@@ -28,6 +28,14 @@ function objectUrl(name: string): string {
 }
 
 /**
+ * The pointer's zone tile template as a URL MapLibre fills in: joined as text, since `URL`
+ * would escape the `{z}/{x}/{y}` placeholders.
+ */
+export function zoneTilesUrl(template: string): string {
+  return objectUrl('') + template;
+}
+
+/**
  * The pointer to the latest publication, revalidated (a 304 when unchanged), or null when
  * nothing is published there (a project without the publisher: the map reads the tables).
  */

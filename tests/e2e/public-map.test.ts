@@ -10,6 +10,7 @@ import { COMMANDER, DEMO_PASSWORD } from '../helpers/stack.ts';
 import { DESKTOP, PHONE, sizeTag, useAppSuite, VIEWPORTS } from './helpers/app-suite.ts';
 import { screenshot } from './helpers/browser.ts';
 import { countColours, hexToRgb } from './helpers/pixels.ts';
+import { testSquare } from './helpers/test-zones.ts';
 
 const suite = useAppSuite();
 const { open } = suite;
@@ -28,12 +29,6 @@ async function legendCounts(page: Page): Promise<Record<ZoneLevel, number>> {
     ZONE_LEVELS.map(async (level) => [level, Number((await page.getByTestId(`legend-count-${level}`).innerText()).replace(/\D/g, ''))]),
   );
   return Object.fromEntries(entries);
-}
-
-/** A small square zone geometry west of the city centre, away from the dataset's zones. */
-function testSquare(west: number): MultiPolygon {
-  const [w, s, e, n] = [west, 31.94, west + 0.005, 31.945];
-  return { type: 'MultiPolygon', coordinates: [[[[w, s], [e, s], [e, n], [w, n], [w, s]]]] };
 }
 
 describe.each(VIEWPORTS)('public map at $width x $height', (viewport) => {

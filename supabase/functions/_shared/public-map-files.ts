@@ -8,6 +8,8 @@
  * - `changes-<hash>.json`: `public_map_changes()`: the revisions "what changed today" reads.
  * - `compounds-<hash>.json`: `public_map_compounds()`: what compound search reads.
  * - `latest.json`: the pointer to the three, with the publication number. Revalidated.
+ * - `zones-<hash>/{z}/{x}/{y}.pbf` (local stack): the map file's zones as vector tiles, cut on
+ *   demand; `<hash>` is the map file's. Named in the pointer where the publisher serves them.
  */
 
 export const PUBLIC_MAP_BUCKET = 'public-map';
@@ -24,6 +26,12 @@ export interface PublicMapPointer {
   map: string;
   changes: string;
   compounds: string;
+  /**
+   * The URL template of the map file's zones as vector tiles, relative to the bucket, where
+   * this publisher serves them (the local stack); absent otherwise, and the map then draws the
+   * zones from the map file.
+   */
+  zone_tiles?: string;
 }
 
 export interface PublishedFile {
@@ -50,6 +58,8 @@ export interface PublicationInput {
   /** `public_map_compounds()` as JSON text, or the name already published when unchanged. */
   compounds: string | { name: string };
   publishedAt: Date;
+  /** Whether the publisher serves the map file's zones as tiles (`zoneTilesTemplate`). */
+  zoneTiles?: boolean;
 }
 
 /** The files of one publication, pointer last (write it after the others). */
@@ -70,9 +80,22 @@ export async function publicationFiles(input: PublicationInput): Promise<{ files
     map,
     changes,
     compounds,
+    ...(input.zoneTiles ? { zone_tiles: zoneTilesTemplate(map) } : {}),
   };
   files.push({ name: POINTER_NAME, body: JSON.stringify(pointer), immutable: false });
   return { files, pointer };
+}
+
+/** `map-<hash>.json` → `zones-<hash>/{z}/{x}/{y}.pbf`: the tiles of that file's zones. */
+export function zoneTilesTemplate(mapName: string): string {
+  return `${mapName.replace(/^map-/, 'zones-').replace(/\.json$/, '')}/{z}/{x}/{y}.pbf`;
+}
+
+/** A zone tile's name, parsed: the map file it belongs to and its coordinates; null if it is none. */
+export function parseZoneTileName(name: string): { map: string; z: number; x: number; y: number } | null {
+  const match = /^zones-([0-9a-f]{16})\/(\d{1,2})\/(\d{1,6})\/(\d{1,6})\.pbf$/.exec(name);
+  if (!match) return null;
+  return { map: `map-${match[1]}.json`, z: Number(match[2]), x: Number(match[3]), y: Number(match[4]) };
 }
 
 /** Whether `name` could be one of the files above: what a reader may ask the bucket for. */

@@ -5,11 +5,14 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import {
   POINTER_NAME,
+  parseZoneTileName,
   publicationFiles,
   type PublicMapPointer,
   type PublishedFile,
 } from '../../functions/_shared/public-map-files.ts';
+import type { ZoneFeatureInput } from '../../functions/_shared/zone-features.ts';
 import type { Database } from '../db.ts';
+import { ZoneTiles } from './zone-tiles.ts';
 
 const gzip = promisify(gzipCallback);
 
@@ -19,7 +22,13 @@ export interface PublishedObject {
   gzip: Buffer;
   etag: string;
   immutable: boolean;
+  /** Default JSON. */
+  contentType?: string;
 }
+
+/** Tile sets (one per map file) and encoded tiles kept in memory: the newest are asked for most. */
+const TILE_SETS_KEPT = 2;
+const TILE_BYTES_KEPT = 64 * 2 ** 20;
 
 export interface PublisherOptions {
   /** Changes committed within this many ms of the first are published together. */
@@ -56,6 +65,9 @@ export class PublicMapPublisher {
   private again = false;
   private closed = false;
   private unlisten: (() => Promise<void>)[] = [];
+  private tileSets = new Map<string, ZoneTiles>();
+  private tiles = new Map<string, PublishedObject>();
+  private tileBytes = 0;
   pointer: PublicMapPointer | null = null;
 
   constructor(
@@ -81,6 +93,43 @@ export class PublicMapPublisher {
   /** A published file by name, or undefined. */
   object(name: string): PublishedObject | undefined {
     return this.objects.get(name);
+  }
+
+  /**
+   * A zone tile of a kept map file (`zones-<hash>/z/x/y.pbf`), cut when first asked for; undefined
+   * for a name that is no tile, or a map file no longer kept.
+   */
+  async zoneTile(name: string): Promise<PublishedObject | undefined> {
+    const cached = this.tiles.get(name);
+    if (cached) {
+      // Least recently used first: a hit moves to the end.
+      this.tiles.delete(name);
+      this.tiles.set(name, cached);
+      return cached;
+    }
+    const parsed = parseZoneTileName(name);
+    const bytes = parsed ? this.tileSet(parsed.map)?.tile(parsed.z, parsed.x, parsed.y) : undefined;
+    if (!bytes) return undefined;
+    const object = await this.encode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'application/vnd.mapbox-vector-tile');
+    this.tiles.set(name, object);
+    this.tileBytes += object.body.length + object.gzip.length;
+    for (const [key, old] of this.tiles) {
+      if (this.tileBytes <= TILE_BYTES_KEPT) break;
+      this.tiles.delete(key);
+      this.tileBytes -= old.body.length + old.gzip.length;
+    }
+    return object;
+  }
+
+  private tileSet(mapName: string): ZoneTiles | undefined {
+    let set = this.tileSets.get(mapName);
+    if (set) return set;
+    const map = this.objects.get(mapName);
+    if (!map) return undefined;
+    set = new ZoneTiles((JSON.parse(map.body.toString('utf8')) as { zones: ZoneFeatureInput[] }).zones);
+    this.tileSets.set(mapName, set);
+    for (const key of this.tileSets.keys()) if (this.tileSets.size > TILE_SETS_KEPT) this.tileSets.delete(key);
+    return set;
   }
 
   /** Resolves when nothing is waiting to be published (tests, shutdown). */
@@ -152,6 +201,7 @@ export class PublicMapPublisher {
       changes: row.changes,
       compounds: row.compounds ?? { name: this.compoundsName! },
       publishedAt: new Date(),
+      zoneTiles: true,
     });
     for (const file of files) await this.store(file);
     this.compoundsName = pointer.compounds;
@@ -164,19 +214,23 @@ export class PublicMapPublisher {
 
   private async store(file: PublishedFile): Promise<void> {
     if (file.immutable && this.objects.has(file.name)) return;
-    const body = Buffer.from(file.body);
-    const object: PublishedObject = {
-      body,
-      gzip: await gzip(body, { level: 6 }),
-      etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
-      immutable: file.immutable,
-    };
+    const object = await this.encode(Buffer.from(file.body), undefined, file.immutable);
     // Written beside and renamed: a reader of the folder never sees half a file.
     const target = join(this.dir, file.name);
-    await writeFile(target + '.tmp', body);
+    await writeFile(target + '.tmp', object.body);
     await rename(target + '.tmp', target);
     this.objects.set(file.name, object);
     if (file.immutable) this.order.push(file.name);
+  }
+
+  private async encode(body: Buffer, contentType?: string, immutable = true): Promise<PublishedObject> {
+    return {
+      body,
+      gzip: await gzip(body, { level: 6 }),
+      etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+      immutable,
+      ...(contentType ? { contentType } : {}),
+    };
   }
 
   /** Keeps the latest `keep` map and changes files, the current compounds file and the pointer. */
@@ -188,6 +242,7 @@ export class PublicMapPublisher {
     for (const name of [...byKind('map').slice(0, -keep), ...byKind('changes').slice(0, -keep), ...byKind('compounds').slice(0, -2)]) {
       if (live.has(name)) continue;
       this.objects.delete(name);
+      this.tileSets.delete(name);
       this.order = this.order.filter((n) => n !== name);
       await rm(join(this.dir, name), { force: true });
     }

@@ -1,4 +1,4 @@
-// vt-pbf ships no types: the one call the tile builder makes.
+// vt-pbf ships no types: the one call the tile builders (basemap, public zones) make.
 declare module 'vt-pbf' {
   import type { LegacyTile } from 'geojson-vt';
 

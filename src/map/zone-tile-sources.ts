@@ -1,0 +1,131 @@
+import type { FeatureCollection } from 'geojson';
+import type { GeoJSONSource, Map as MapLibreMap, VectorTileSource } from 'maplibre-gl';
+import type { Locale } from '../navigation/hash-state.ts';
+import {
+  CHANGED_ZONES,
+  CHANGED_ZONE_SOURCE,
+  EMPTY_ZONES,
+  ZONES,
+  ZONE_SOURCE,
+  REPLACED_STATE,
+  ZONE_TILES,
+  zoneLayers,
+  type ZoneLayerTarget,
+} from './zone-layers.ts';
+
+/*
+ * The public map's zones from the published zone tiles: MapLibre fetches and parses only the
+ * tiles in view, where a GeoJSON source of a whole city's zones is tiled in the browser first
+ * (seconds for the 17,649 zones of the scale-80 city). The zones changed since the tiles were cut
+ * are drawn from their rows on top (a small GeoJSON source).
+ */
+
+const EMPTY_ROWS: FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+const ids = (target: ZoneLayerTarget, locale: Locale) => {
+  const { fill, lines } = zoneLayers(locale, target);
+  return { fill: fill.map((layer) => layer.id), lines: lines.map((layer) => layer.id), all: [...fill, ...lines] };
+};
+
+/** The first layer above `id` that is no zone layer: where a replacement goes back. */
+function above(map: MapLibreMap, id: string, zoneIds: ReadonlySet<string>): string | undefined {
+  const order = map.getLayersOrder();
+  for (let i = order.indexOf(id) + 1; i < order.length; i++) if (!zoneIds.has(order[i])) return order[i];
+  return undefined;
+}
+
+/** Swaps the zones source for `spec` drawn by the layers of `target`, each where its predecessor was. */
+function replaceZoneSource(
+  map: MapLibreMap,
+  locale: Locale,
+  spec: Parameters<MapLibreMap['addSource']>[1],
+  target: ZoneLayerTarget,
+) {
+  const current = ids(ZONES, locale);
+  const zoneIds = new Set(current.all.map((layer) => layer.id));
+  const fillBefore = map.getLayer(current.fill[0]) ? above(map, current.fill[0], zoneIds) : undefined;
+  const linesBefore = map.getLayer(current.lines[0])
+    ? above(map, current.lines[current.lines.length - 1], zoneIds)
+    : undefined;
+  for (const layer of current.all) if (map.getLayer(layer.id)) map.removeLayer(layer.id);
+  if (map.getSource(ZONE_SOURCE)) map.removeSource(ZONE_SOURCE);
+  map.addSource(ZONE_SOURCE, spec);
+  const { fill, lines } = zoneLayers(locale, target);
+  for (const layer of fill) map.addLayer(layer as never, fillBefore);
+  for (const layer of lines) map.addLayer(layer as never, linesBefore);
+  return { fillBefore, linesBefore };
+}
+
+/**
+ * The zones of the published tiles on one map, with those changed since the tiles were cut drawn
+ * from their rows on top and marked `replaced` in the tiles. When the tiles are replaced by a
+ * newer publication's, the zones changed relative to the older tiles stay drawn from their rows
+ * until the map has the newer tiles on screen (idle): no zone blinks out between the two.
+ */
+export class PublishedZones {
+  private url: string | null = null;
+  /** Changed since the tiles at `url`; and since older tiles possibly still on screen. */
+  private changed: ReadonlySet<string> = new Set();
+  private carried = new Set<string>();
+  /** Marked `replaced` in the tiles now. */
+  private marked = new Set<string>();
+  private rows: (ids: ReadonlySet<string>) => FeatureCollection = () => EMPTY_ROWS;
+
+  constructor(
+    readonly map: MapLibreMap,
+    private readonly locale: Locale,
+  ) {}
+
+  /** Shows the tiles at `url` (a `{z}/{x}/{y}` template) with `changed` drawn from `rows(ids)`. */
+  show(url: string, changed: ReadonlySet<string>, rows: (ids: ReadonlySet<string>) => FeatureCollection): void {
+    const map = this.map;
+    const source = map.getSource(ZONE_SOURCE);
+    if (source?.type !== 'vector') this.addSources(url);
+    else if (this.url !== url) {
+      for (const id of this.changed) this.carried.add(id);
+      (source as VectorTileSource).setTiles([url]);
+      map.once('idle', () => {
+        if (this.url !== url || !map.getSource(ZONE_SOURCE)) return;
+        this.carried.clear();
+        this.draw();
+      });
+    }
+    this.url = url;
+    this.changed = changed;
+    this.rows = rows;
+    this.draw();
+  }
+
+  private draw(): void {
+    const drawn = new Set([...this.carried, ...this.changed]);
+    (this.map.getSource(CHANGED_ZONE_SOURCE) as GeoJSONSource | undefined)?.setData(this.rows(drawn));
+    const target = (id: string) => ({ source: ZONE_SOURCE, sourceLayer: ZONE_TILES.sourceLayer, id });
+    for (const id of drawn) if (!this.marked.has(id)) this.map.setFeatureState(target(id), { [REPLACED_STATE]: true });
+    for (const id of this.marked) if (!drawn.has(id)) this.map.setFeatureState(target(id), { [REPLACED_STATE]: false });
+    this.marked = drawn;
+  }
+
+  private addSources(url: string): void {
+    const map = this.map;
+    const { fillBefore, linesBefore } = replaceZoneSource(
+      map,
+      this.locale,
+      { type: 'vector', tiles: [url], maxzoom: 14, promoteId: 'id' },
+      ZONE_TILES,
+    );
+    map.addSource(CHANGED_ZONE_SOURCE, EMPTY_ZONES);
+    const { fill, lines } = zoneLayers(this.locale, CHANGED_ZONES);
+    for (const layer of fill) map.addLayer(layer as never, fillBefore);
+    for (const layer of lines) map.addLayer(layer as never, linesBefore);
+    this.marked = new Set();
+    this.carried.clear();
+  }
+}
+
+/** Back to the zones drawn from their rows (nothing published with tiles): one GeoJSON source. */
+export function showZoneRows(map: MapLibreMap, locale: Locale): void {
+  if (map.getSource(ZONE_SOURCE)?.type !== 'vector') return;
+  for (const layer of ids(CHANGED_ZONES, locale).all) if (map.getLayer(layer.id)) map.removeLayer(layer.id);
+  if (map.getSource(CHANGED_ZONE_SOURCE)) map.removeSource(CHANGED_ZONE_SOURCE);
+  replaceZoneSource(map, locale, EMPTY_ZONES, ZONES);
+}
