@@ -1,8 +1,15 @@
 /**
- * A change to one row of a collection, as the public broadcast sends it (`{op:'upsert', row}`
- * or `{op:'remove', id}`) and as the staff feed is reduced to.
+ * Why a zone left the public map, as its broadcast `remove` says (`…_public_map_remove_reason.sql`):
+ * lifted, taken back to draft, or deleted. Only 'lifted' is a lifting.
  */
-export type Change<T> = { op: 'upsert'; row: T } | { op: 'remove'; id: string };
+export type RemoveReason = 'lifted' | 'withdrawn' | 'deleted';
+
+/**
+ * A change to one row of a collection, as the public broadcast sends it (`{op:'upsert', row}`
+ * or `{op:'remove', id, reason?}`) and as the staff feed is reduced to. A remove has no reason
+ * from the staff feed, a re-read, a site's broadcast or a server older than the reason.
+ */
+export type Change<T> = { op: 'upsert'; row: T } | { op: 'remove'; id: string; reason?: RemoveReason };
 
 /** What a live collection needs of its rows: a stable id and, where the table has one, a version. */
 export interface Versioned {

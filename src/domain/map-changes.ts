@@ -1,3 +1,4 @@
+import { NO_DEPARTURES, saysLifted, type Departures } from './departures.ts';
 import type { CheckpointState, PublicSiteRow, PublicZoneRow, SiteKind, SiteStatus, ZoneLevel } from './rows.ts';
 
 /** What the comparison reads of a zone on the public map. */
@@ -15,12 +16,12 @@ interface Named {
 
 /**
  * One change a resident should hear about, read from two successive collections of the public
- * map. A zone that leaves the public collection is `zone_lifted`: the public feed only says a zone
- * is no longer in force, and lifting is what takes a zone off the map.
+ * map. A zone that leaves the public collection is `zone_lifted`, or `zone_withdrawn` when its
+ * removal said it was taken back to draft or deleted, which lifts nothing (`saysLifted`).
  */
 export type MapChange =
   | (Named & { kind: 'zone_added'; level: ZoneLevel })
-  | (Named & { kind: 'zone_lifted'; level: ZoneLevel })
+  | (Named & { kind: 'zone_lifted' | 'zone_withdrawn'; level: ZoneLevel })
   | (Named & { kind: 'zone_stepped_down' | 'zone_stepped_up'; from: ZoneLevel; level: ZoneLevel })
   | (Named & { kind: 'zone_reshaped'; level: ZoneLevel })
   | (Named & { kind: 'site_added' | 'site_removed'; site: SiteKind })
@@ -40,11 +41,16 @@ function sameGeometry(a: ZoneFacts['geom'], b: ZoneFacts['geom']): boolean {
 }
 
 /**
- * What changed between two successive collections of active zones: zones added, lifted (gone
- * from the collection), stepped down or up a level, and redrawn. Rows whose version did not move
- * are skipped. In the order of `after`, lifted zones last.
+ * What changed between two successive collections of active zones: zones added, lifted or
+ * withdrawn (gone from the collection; `departures` says why, where the removal did), stepped
+ * down or up a level, and redrawn. Rows whose version did not move are skipped. In the order of
+ * `after`, gone zones last.
  */
-export function zoneChanges(before: readonly ZoneFacts[], after: readonly ZoneFacts[]): MapChange[] {
+export function zoneChanges(
+  before: readonly ZoneFacts[],
+  after: readonly ZoneFacts[],
+  departures: Departures = NO_DEPARTURES,
+): MapChange[] {
   const held = new Map(before.map((zone) => [zone.id, zone]));
   const changes: MapChange[] = [];
   for (const zone of after) {
@@ -61,7 +67,10 @@ export function zoneChanges(before: readonly ZoneFacts[], after: readonly ZoneFa
     }
     if (!sameGeometry(old.geom, zone.geom)) changes.push({ ...named(zone), kind: 'zone_reshaped', level: zone.level });
   }
-  for (const zone of held.values()) changes.push({ ...named(zone), kind: 'zone_lifted', level: zone.level });
+  for (const zone of held.values()) {
+    const kind = saysLifted(departures.get(zone.id)) ? 'zone_lifted' : 'zone_withdrawn';
+    changes.push({ ...named(zone), kind, level: zone.level });
+  }
   return changes;
 }
 

@@ -62,7 +62,7 @@ const ZH_CHANGE_WORDS: Record<PublicZoneChangeKind, string> = {
   stepped_down: '降级',
   stepped_up: '升级',
   lifted: '解封',
-  removed: '撤销',
+  removed: '撤下',
 };
 const CHANGE_ORDER: PublicZoneChangeKind[] = ['added', 'reshaped', 'stepped_up', 'stepped_down', 'lifted', 'removed'];
 
@@ -79,7 +79,7 @@ export const STATUS_MESSAGES: Record<Locale, StatusMessages> = {
       stepped_down: (p) => `${p.zone} stepped down from ${p.from} to ${p.level} at ${p.time}`,
       stepped_up: (p) => `${p.zone} stepped up from ${p.from} to ${p.level} at ${p.time}`,
       lifted: (p) => `${p.zone} (${p.level}) was lifted at ${p.time}`,
-      removed: (p) => `${p.zone} (${p.level}) was withdrawn at ${p.time}`,
+      removed: (p) => `${p.zone} (${p.level}) was withdrawn from the public map at ${p.time}`,
     },
     changesSummary: (counts) => {
       const parts = CHANGE_ORDER.filter((k) => counts[k]).map((k) => enCount(counts[k]!, EN_CHANGE_WORDS[k]));
@@ -100,7 +100,7 @@ export const STATUS_MESSAGES: Record<Locale, StatusMessages> = {
       stepped_down: (p) => `${p.time} ${p.zone}由${p.from}降为${p.level}`,
       stepped_up: (p) => `${p.time} ${p.zone}由${p.from}升为${p.level}`,
       lifted: (p) => `${p.time} ${p.zone}（${p.level}）解封`,
-      removed: (p) => `${p.time} ${p.zone}（${p.level}）撤销`,
+      removed: (p) => `${p.time} ${p.zone}（${p.level}）从公开地图撤下`,
     },
     changesSummary: (counts) => {
       const total = CHANGE_ORDER.reduce((sum, k) => sum + (counts[k] ?? 0), 0);

@@ -1,5 +1,5 @@
 import type { Session } from '@supabase/supabase-js';
-import { supabase } from './supabase.ts';
+import { loadSupabase } from './load-supabase.ts';
 
 export const STAFF_ROLES = ['commander', 'dispatcher'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -22,14 +22,17 @@ export function userOf(session: Session | null): SignedInUser | null {
   };
 }
 
-/** Calls back with the current user now and after every sign-in, refresh and sign-out. */
-export function watchUser(callback: (user: SignedInUser | null) => void): () => void {
-  const { data } = supabase().auth.onAuthStateChange((_event, session) => callback(userOf(session)));
+/**
+ * Calls back with the current user once supabase-js has read its stored session, and after every
+ * sign-in, refresh and sign-out. Resolves to the teardown once the client is loaded.
+ */
+export async function watchUser(callback: (user: SignedInUser | null) => void): Promise<() => void> {
+  const { data } = (await loadSupabase()).auth.onAuthStateChange((_event, session) => callback(userOf(session)));
   return () => data.subscription.unsubscribe();
 }
 
 export async function signIn(email: string, password: string): Promise<SignedInUser> {
-  const { data, error } = await supabase().auth.signInWithPassword({ email, password });
+  const { data, error } = await (await loadSupabase()).auth.signInWithPassword({ email, password });
   if (error) throw error;
   const user = userOf(data.session);
   if (!user) throw new Error('No session returned');
@@ -37,6 +40,6 @@ export async function signIn(email: string, password: string): Promise<SignedInU
 }
 
 export async function signOut(): Promise<void> {
-  const { error } = await supabase().auth.signOut();
+  const { error } = await (await loadSupabase()).auth.signOut();
   if (error) throw error;
 }

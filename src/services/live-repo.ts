@@ -1,6 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Versioned } from '../domain/change.ts';
-import { supabase } from './supabase.ts';
+import { loadSupabase } from './load-supabase.ts';
 
 /** PostgREST answers at most this many rows per request on a default Supabase project. */
 const PAGE_SIZE = 1000;
@@ -30,21 +30,28 @@ interface RepoSpec {
 /** Ids per `in.(…)` filter, to keep request URLs short. */
 const IDS_PER_REQUEST = 150;
 
-/** A repository over one table; `client` is for tests, the app uses its one client. */
-export function createLiveRepo<T extends Versioned>(spec: RepoSpec, client: () => SupabaseClient = supabase): LiveRepo<T> {
+/**
+ * A repository over one table; `client` is for tests and staff screens, the public map's default
+ * loads supabase-js on the first read (a project without published files: rare).
+ */
+export function createLiveRepo<T extends Versioned>(
+  spec: RepoSpec,
+  client: () => SupabaseClient | Promise<SupabaseClient> = loadSupabase,
+): LiveRepo<T> {
   const key = spec.key ?? 'id';
   const id = key === 'id' ? 'id' : `id:${key}`;
   const columns = (key === 'id' ? spec.columns : [id, ...spec.columns]).join(',');
-  const select = (list: string, signal?: AbortSignal) => {
-    const all = client().from(spec.table).select(list);
+  const select = (db: SupabaseClient, list: string, signal?: AbortSignal) => {
+    const all = db.from(spec.table).select(list);
     const query = spec.filter ? all.in(spec.filter.column, [...spec.filter.values]) : all;
     return signal ? query.abortSignal(signal) : query;
   };
 
   async function paged<R>(list: string, signal?: AbortSignal): Promise<R[]> {
+    const db = await client();
     const rows: R[] = [];
     for (let from = 0; ; from += PAGE_SIZE) {
-      const { data, error } = await select(list, signal)
+      const { data, error } = await select(db, list, signal)
         .order(key)
         .range(from, from + PAGE_SIZE - 1);
       if (error) throw new Error(`${spec.table}: ${error.message}`);
@@ -57,9 +64,10 @@ export function createLiveRepo<T extends Versioned>(spec: RepoSpec, client: () =
     list: (signal) => paged<T>(columns, signal),
     versions: (signal) => paged<Versioned>(spec.versioned === false ? id : `${id},version`, signal),
     async byIds(ids, signal) {
+      const db = await client();
       const rows: T[] = [];
       for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
-        const { data, error } = await select(columns, signal).in(key, ids.slice(i, i + IDS_PER_REQUEST));
+        const { data, error } = await select(db, columns, signal).in(key, ids.slice(i, i + IDS_PER_REQUEST));
         if (error) throw new Error(`${spec.table}: ${error.message}`);
         rows.push(...(data as unknown as T[]));
       }

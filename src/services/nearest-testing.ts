@@ -6,7 +6,7 @@ import { cellsFor, mergeCellRoads, type RoadCellIndex } from '../map/basemap/roa
 import type { BBox } from '../map/basemap/tile-grid.ts';
 import type { RoadFeature } from '../routing/road-graph.ts';
 import type { RoutingClient } from '../routing/routing-client.ts';
-import { supabase } from './supabase.ts';
+import { loadSupabase } from './load-supabase.ts';
 
 export interface NearestTestingSite {
   site: PublicSiteRow;
@@ -137,7 +137,8 @@ export async function nearestTestingSites(
       }),
     };
   }
-  const query = supabase().rpc('nearest_sites', {
+  // Rare (a point far from any road): supabase-js is loaded for it alone.
+  const query = (await loadSupabase()).rpc('nearest_sites', {
     lng: point[0],
     lat: point[1],
     kind: 'testing_site',

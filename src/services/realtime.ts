@@ -1,12 +1,14 @@
-import type { RealtimeChannel } from '@supabase/supabase-js';
+import type { RealtimeChannel } from '@supabase/realtime-js';
 import type { Change } from '../domain/change.ts';
+import { loadSupabase, loadedSupabase } from './load-supabase.ts';
+import { publicRealtime } from './public-realtime.ts';
 import type { PublicMapPointer } from './published-map.ts';
-import { supabase } from './supabase.ts';
 
 /**
  * The public broadcast contract (supabase/local/realtime/README.md): topic `public-map`, events
  * `zone` and `site`, payload `{op:'upsert', row}` with the public columns (geometry as GeoJSON)
- * or `{op:'remove', id}` when a row leaves public view, each with its publication number `v`;
+ * or `{op:'remove', id, reason?}` when a row leaves public view (a zone's says whether it was
+ * lifted, withdrawn to draft or deleted), each with its publication number `v`;
  * event `published` with the pointer to the files of a new publication. The channel is private: anyone may join
  * and receive, only the database's triggers may send (migration `..._public_map_private.sql`).
  */
@@ -69,9 +71,16 @@ function watchStatus(channel: RealtimeChannel, handlers: { subscribed(): void; s
   });
 }
 
-/** Anonymous viewers: the public broadcast of already-public rows. Returns the teardown. */
+/**
+ * Anonymous viewers: the public broadcast of already-public rows. Returns the teardown.
+ *
+ * Through supabase-js's socket where the page has loaded it (a stored session, a sign-in: the
+ * socket carries the user's token), else through realtime-js alone with the anon key, so that
+ * an anonymous visitor never downloads supabase-js.
+ */
 export function subscribePublicFeed<Z, S>(handlers: PublicFeedHandlers<Z, S>): () => void {
-  const channel = supabase()
+  const realtime = loadedSupabase()?.realtime ?? publicRealtime();
+  const channel = realtime
     .channel(PUBLIC_TOPIC, { config: { private: true } })
     .on('broadcast', { event: 'zone' }, ({ payload }) => {
       if (isChange(payload)) handlers.zone(payload as Change<Z>, numberOf(payload));
@@ -84,7 +93,7 @@ export function subscribePublicFeed<Z, S>(handlers: PublicFeedHandlers<Z, S>): (
       if (pointer && typeof pointer.version === 'number' && typeof pointer.map === 'string') handlers.published?.(pointer as PublicMapPointer);
     });
   watchStatus(channel, handlers);
-  return () => void supabase().removeChannel(channel);
+  return () => void realtime.removeChannel(channel);
 }
 
 /**
@@ -93,14 +102,23 @@ export function subscribePublicFeed<Z, S>(handlers: PublicFeedHandlers<Z, S>): (
  * hosted Supabase, so the caller re-reads the row through REST.
  */
 export function subscribeStaffFeed(tables: readonly StaffTable[], handlers: StaffFeedHandlers): () => void {
-  const channel = supabase().channel(`staff-${tables.join('-')}`);
-  for (const table of tables) {
-    channel.on('postgres_changes', { event: '*', schema: 'public', table }, (payload) => {
-      const deleted = payload.eventType === 'DELETE';
-      const id = (deleted ? payload.old : payload.new)?.[STAFF_FEED_KEYS[table]];
-      if (typeof id === 'string') handlers.changed(table, id, deleted ? 'remove' : 'upsert');
-    });
-  }
-  watchStatus(channel, handlers);
-  return () => void supabase().removeChannel(channel);
+  // Staff are signed in, so supabase-js is loaded already; still a promise, which the teardown may beat.
+  let closed = false;
+  const subscription = loadSupabase().then((client) => {
+    if (closed) return null;
+    const channel = client.channel(`staff-${tables.join('-')}`);
+    for (const table of tables) {
+      channel.on('postgres_changes', { event: '*', schema: 'public', table }, (payload) => {
+        const deleted = payload.eventType === 'DELETE';
+        const id = (deleted ? payload.old : payload.new)?.[STAFF_FEED_KEYS[table]];
+        if (typeof id === 'string') handlers.changed(table, id, deleted ? 'remove' : 'upsert');
+      });
+    }
+    watchStatus(channel, handlers);
+    return () => void client.removeChannel(channel);
+  });
+  return () => {
+    closed = true;
+    void subscription.then((remove) => remove?.());
+  };
 }

@@ -1,7 +1,7 @@
 import { startOfDistrictDay } from '../domain/district-time.ts';
 import { ZONE_REVISION_PUBLIC_COLUMNS, type PublicZoneRevisionRow } from '../domain/rows.ts';
 import { readAllPages } from './paged-read.ts';
-import { supabase } from './supabase.ts';
+import { loadSupabase } from './load-supabase.ts';
 
 const COLUMNS = ZONE_REVISION_PUBLIC_COLUMNS.join(',');
 /** Zone ids per `in.(…)` filter, to keep request URLs short. */
@@ -14,7 +14,9 @@ const IDS_PER_REQUEST = 150;
  */
 export async function readRevisionsForToday(now: Date, signal?: AbortSignal): Promise<PublicZoneRevisionRow[]> {
   const midnight = startOfDistrictDay(now).toISOString();
-  const table = () => supabase().from('zone_revisions').select(COLUMNS);
+  // Read where no publication carries today's changes (staff, a project without the publisher).
+  const db = await loadSupabase();
+  const table = () => db.from('zone_revisions').select(COLUMNS);
   const withSignal = <Q extends { abortSignal(signal: AbortSignal): Q }>(query: Q) => (signal ? query.abortSignal(signal) : query);
 
   const today = await readAllPages<PublicZoneRevisionRow>('zone_revisions', (from, to) =>

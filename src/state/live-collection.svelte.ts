@@ -1,4 +1,5 @@
 import { applyChange, planResync, type Change, type Versioned } from '../domain/change.ts';
+import { forgetReturned, NO_DEPARTURES, noteDeparture, type Departures } from '../domain/departures.ts';
 import type { LiveRepo } from '../services/live-repo.ts';
 
 /**
@@ -10,12 +11,15 @@ export class LiveCollection<T extends Versioned> {
   items = $state.raw<readonly T[]>([]);
   loaded = $state(false);
   error = $state<string | null>(null);
+  /** Why rows left, where their remove said (a zone's broadcast); set together with `items`. */
+  departures = $state.raw<Departures>(NO_DEPARTURES);
 
   constructor(private readonly repo: LiveRepo<T>) {}
 
   async load(signal?: AbortSignal): Promise<void> {
     try {
       const rows = await this.repo.list(signal);
+      this.departures = forgetReturned(this.departures, rows);
       this.items = rows;
       this.loaded = true;
       this.error = null;
@@ -26,12 +30,14 @@ export class LiveCollection<T extends Versioned> {
 
   /** Replaces every row: a published file read whole. */
   replace(rows: readonly T[]): void {
+    this.departures = forgetReturned(this.departures, rows);
     this.items = rows;
     this.loaded = true;
     this.error = null;
   }
 
   apply(change: Change<T>): void {
+    this.departures = noteDeparture(this.departures, change);
     this.items = applyChange(this.items, change);
   }
 
@@ -46,6 +52,7 @@ export class LiveCollection<T extends Versioned> {
       let items = this.items;
       for (const id of plan.remove) items = applyChange(items, { op: 'remove', id });
       for (const row of rows) items = applyChange(items, { op: 'upsert', row });
+      this.departures = forgetReturned(this.departures, rows);
       this.items = items;
       this.loaded = true;
       this.error = null;

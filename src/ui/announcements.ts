@@ -15,6 +15,8 @@ export function changeSentence(locale: Locale, change: MapChange): string {
       return translate(locale, 'announce.zoneAdded', { zone, level: level(change.level) });
     case 'zone_lifted':
       return translate(locale, 'announce.zoneLifted', { zone });
+    case 'zone_withdrawn':
+      return translate(locale, 'announce.zoneWithdrawn', { zone });
     case 'zone_stepped_down':
     case 'zone_stepped_up':
       return translate(

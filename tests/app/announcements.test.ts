@@ -11,6 +11,12 @@ describe('live announcements', () => {
     expect(changeSentence('en', lifted)).toBe('Fengle New Village control zone has been lifted');
   });
 
+  it('says a zone withdrawn (back to draft, deleted) as taken off the public map, not lifted', () => {
+    const withdrawn: MapChange = { ...fengle, kind: 'zone_withdrawn', level: 'control' };
+    expect(changeSentence('zh-CN', withdrawn)).toBe('丰乐新村周边管控区已从公开地图撤下');
+    expect(changeSentence('en', withdrawn)).toBe('Fengle New Village control zone was withdrawn from the public map');
+  });
+
   it('falls back to the Chinese name when there is no English one', () => {
     expect(changeSentence('en', { ...lifted, name_en: null })).toBe('丰乐新村周边管控区 has been lifted');
   });

@@ -58,6 +58,21 @@ describe('zone changes between two collections', () => {
     ]);
   });
 
+  it('says a zone withdrawn or deleted is gone without calling it lifted; lifted when the removal says so or says nothing', () => {
+    const before = [zone('a', 'lockdown'), zone('b', 'control'), zone('c', 'control'), zone('d', 'precaution')];
+    const departures = new Map([
+      ['a', 'withdrawn'],
+      ['b', 'deleted'],
+      ['c', 'lifted'],
+    ] as const);
+    expect(zoneChanges(before, [], departures).map((c) => [c.name_en, c.kind])).toEqual([
+      ['Zone a', 'zone_withdrawn'],
+      ['Zone b', 'zone_withdrawn'],
+      ['Zone c', 'zone_lifted'],
+      ['Zone d', 'zone_lifted'],
+    ]);
+  });
+
   it('tells a step down from a step up', () => {
     const before = [zone('a', 'lockdown'), zone('b', 'precaution')];
     const after = [zone('a', 'control', 2), zone('b', 'lockdown', 2)];

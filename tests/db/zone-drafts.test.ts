@@ -529,7 +529,9 @@ describe('publish_zones', () => {
       return { published, sent: await broadcasts(tx) };
     });
     expect(outcome.published.value![0]).toMatchObject({ id: 'zone-0002', status: 'lifted', version: 2 });
-    expect(outcome.sent.map((m) => m.payload)).toEqual([{ op: 'remove', id: 'zone-0002', v: expect.any(Number) }]);
+    expect(outcome.sent.map((m) => m.payload)).toEqual([
+      { op: 'remove', id: 'zone-0002', reason: 'lifted', v: expect.any(Number) },
+    ]);
   });
 
   it('publishes all or nothing: one conflict rolls every zone back', async () => {

@@ -212,7 +212,7 @@ interface Broadcast {
   topic: string;
   event: string;
   private: boolean;
-  payload: { op: 'upsert'; row: Record<string, unknown> } | { op: 'remove'; id: string };
+  payload: { op: 'upsert'; row: Record<string, unknown> } | { op: 'remove'; id: string; reason?: string };
 }
 
 /** Runs writes as a commander and returns what they broadcast to the public map, in order. */
@@ -255,7 +255,7 @@ describe('public broadcasts', () => {
     expect(sent).toEqual([]);
   });
 
-  it('announce a zone becoming public and leaving public view', async () => {
+  it('announce a zone becoming public and leaving public view, saying why it left', async () => {
     const sent = await broadcastsOf(async (tx) => {
       await tx.query(`update zones set status = 'active' where id = 'zone-0003'`);
       await tx.query(`update zones set status = 'lifted' where id = 'zone-0003'`);
@@ -268,6 +268,14 @@ describe('public broadcasts', () => {
       ['zone', 'remove', 'zone-0001'],
       ['zone', 'remove', 'zone-0002'],
     ]);
+    // Only a lifting is 'lifted'; besides the reason, a remove is as it was: op, id and the number.
+    const removes = sent.slice(1).map((m) => m.payload as Record<string, unknown>);
+    expect(removes.map(({ v, ...rest }) => [rest, typeof v])).toEqual([
+      [{ op: 'remove', id: 'zone-0003', reason: 'lifted' }, 'number'],
+      [{ op: 'remove', id: 'zone-0001', reason: 'withdrawn' }, 'number'],
+      [{ op: 'remove', id: 'zone-0002', reason: 'deleted' }, 'number'],
+    ]);
+    expect(removes.map((p) => Number(p.v) - Number(removes[0].v))).toEqual([0, 1, 2]);
   });
 
   it('send the public columns of public sites, and remove a site whose kind is no longer public', async () => {
@@ -281,6 +289,8 @@ describe('public broadcasts', () => {
       ['site', 'upsert'],
       ['site', 'remove'],
     ]);
+    // A site's remove gives no reason (..._public_map_remove_reason.sql).
+    expect(sent[2].payload).toEqual({ op: 'remove', id: 'ts-03', v: expect.any(Number) });
     const row = (sent[0].payload as { row: Record<string, unknown> }).row;
     expect(Object.keys(row).sort()).toEqual([...SITE_PUBLIC_COLUMNS].sort());
     expect(row).toMatchObject({ id: 'ts-01', queue_length: 40 });

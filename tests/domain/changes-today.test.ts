@@ -173,6 +173,13 @@ describe('change texts', () => {
     expect(zoneChangeText('zh-CN', steppedDown)).toBe('10:05 b区由封控区降为管控区');
   });
 
+  it('says a withdrawn zone as the live announcement does: taken off the public map, not lifted', () => {
+    const withdrawn = { ...steppedDown, kind: 'removed' as const };
+    expect(zoneChangeText('en', withdrawn)).toBe('Zone b (control zone) was withdrawn from the public map at 10:05');
+    expect(zoneChangeText('zh-CN', withdrawn)).toBe('10:05 b区（管控区）从公开地图撤下');
+    expect(zoneChangesSummary('zh-CN', [withdrawn])).toBe('今日区域变化1项：撤下1个');
+  });
+
   it('sums the day up, or says nothing changed', () => {
     const added = { ...steppedDown, kind: 'added' as const };
     expect(zoneChangesSummary('en', [steppedDown, added, added])).toBe('Today: 3 zone changes (2 added, 1 stepped down)');

@@ -110,7 +110,7 @@ describe('publishing a change', () => {
     const zone = await activeZone();
     await stack.ctx.db.query(`update zones set status = 'lifted' where id = $1`, [zone.id]);
     const change = await heard.next((m) => m.event === 'zone', 'zone broadcast');
-    expect(change.payload).toMatchObject({ op: 'remove', id: zone.id, v: before.version + 1 });
+    expect(change.payload).toEqual({ op: 'remove', id: zone.id, reason: 'lifted', v: before.version + 1 });
     const published = await heard.next((m) => m.event === 'published', 'published broadcast');
     expect(published.payload.version).toBe(before.version + 1);
     const pointer = await pointerAt(before.version + 1);

@@ -225,7 +225,7 @@ describe('public map broadcast', () => {
     return { zones, sites };
   }
 
-  it('delivers public zones as upserts and tells viewers when a zone leaves public view', async () => {
+  it('delivers public zones as upserts and tells viewers when a zone leaves public view, and why', async () => {
     const { zones } = await publicMap(client());
     const commander = await signedIn(COMMANDER);
     const patch = async (id: string, status: string) => expect((await commander.from('zones').update({ status }).eq('id', id)).error).toBeNull();
@@ -238,13 +238,13 @@ describe('public map broadcast', () => {
     expect((await commander.from('zones').delete().eq('id', deleted)).error).toBeNull();
 
     await zones.next((p) => p.op === 'remove' && p.id === deleted);
-    expect(zones.seen.map((p) => (p.op === 'upsert' ? `upsert ${p.row.id}` : `remove ${p.id}`))).toEqual([
+    expect(zones.seen.map((p) => (p.op === 'upsert' ? `upsert ${p.row.id}` : `remove ${p.id} ${p.reason}`))).toEqual([
       `upsert ${lifted}`,
-      `remove ${lifted}`,
+      `remove ${lifted} lifted`,
       `upsert ${draft}`,
-      `remove ${draft}`,
+      `remove ${draft} withdrawn`,
       `upsert ${deleted}`,
-      `remove ${deleted}`,
+      `remove ${deleted} deleted`,
     ]);
     const upsert = zones.seen[0];
     expect(upsert.row).toMatchObject({ id: lifted, name: 'will be lifted', status: 'active', level: 'control' });

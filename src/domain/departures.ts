@@ -1,0 +1,43 @@
+import type { Change, RemoveReason } from './change.ts';
+
+/**
+ * Why rows left a live collection, by id, where their remove said (a zone's broadcast): kept
+ * while the row stays away, so that what is said about it (the live region, the card kept open)
+ * can tell a lifting from a zone taken back.
+ */
+export type Departures = ReadonlyMap<string, RemoveReason>;
+
+/** No row has left (yet). */
+export const NO_DEPARTURES: Departures = new Map();
+
+/**
+ * The departures after a change: a remove records its reason, or forgets an older one when it
+ * gives none (the reason is then unknown); an upsert brings the row back and forgets it. The
+ * same map when nothing changed, so a `$state.raw` holder sees a new one only on a real change.
+ */
+export function noteDeparture(departures: Departures, change: Change<{ id: string }>): Departures {
+  const id = change.op === 'remove' ? change.id : change.row.id;
+  const reason = change.op === 'remove' ? change.reason : undefined;
+  if (departures.get(id) === reason) return departures;
+  const next = new Map(departures);
+  if (reason) next.set(id, reason);
+  else next.delete(id);
+  return next;
+}
+
+/** The departures without the rows held again after a whole read or a re-read. */
+export function forgetReturned(departures: Departures, rows: readonly { id: string }[]): Departures {
+  if (!rows.some((row) => departures.has(row.id))) return departures;
+  const next = new Map(departures);
+  for (const row of rows) next.delete(row.id);
+  return next;
+}
+
+/**
+ * Whether a zone that left the map is said to be lifted: when its remove said so, or said nothing
+ * (a server older than the reason, a re-read of the whole map), where the map keeps the wording
+ * it had before removes gave a reason. Any other reason, known or not, is said neutrally.
+ */
+export function saysLifted(reason: string | undefined): boolean {
+  return reason === undefined || reason === 'lifted';
+}
