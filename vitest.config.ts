@@ -11,7 +11,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/e2e/**', 'tests/bench/**', 'tests/native/**'] },
+        test: {
+          name: 'unit',
+          include: ['tests/**/*.test.ts'],
+          exclude: ['tests/e2e/**', 'tests/bench/**', 'tests/native/**'],
+          // The English catalogue is a chunk the app fetches when wanted; tests translate into it at once.
+          setupFiles: ['tests/helpers/catalogues-setup.ts'],
+        },
       },
       { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], fileParallelism: false } },
       // The database suites again on a real PostgreSQL 15 + PostGIS 3.3 (hosted Supabase's versions),

@@ -290,10 +290,11 @@ describe('live changes in words', () => {
     expect((await commander.from('zones').update({ level: 'precaution' }).eq('id', 'zone-006')).error).toBeNull();
     await expect.poll(() => announcer.textContent(), { timeout: 15_000 }).toMatch(/^.+由管控区降为防范区$/);
 
+    // The switch waits for the English catalogue's chunk.
     await page.getByTestId('language-switch').click();
-    expect(await details.getByTestId('gone-note').innerText()).toBe(
-      'This zone has been lifted and is no longer on the map.',
-    );
+    await expect
+      .poll(() => details.getByTestId('gone-note').innerText())
+      .toBe('This zone has been lifted and is no longer on the map.');
     expect((await commander.from('zones').update({ status: 'lifted' }).eq('id', 'zone-007')).error).toBeNull();
     await expect
       .poll(() => announcer.textContent(), { timeout: 15_000 })
@@ -325,10 +326,11 @@ describe('live changes in words', () => {
     expect(await details.getAttribute('data-gone')).toBe('true');
     expect(await details.innerText()).toContain('已撤下');
     expect(await details.getByTestId('gone-note').innerText()).toBe('该区域已从公开地图撤下，不代表已解封。');
+    // The switch waits for the English catalogue's chunk.
     await page.getByTestId('language-switch').click();
-    expect(await details.getByTestId('gone-note').innerText()).toBe(
-      'This zone has been withdrawn from the public map; this does not mean it has been lifted.',
-    );
+    await expect
+      .poll(() => details.getByTestId('gone-note').innerText())
+      .toBe('This zone has been withdrawn from the public map; this does not mean it has been lifted.');
 
     expect((await commander.from('zones').delete().eq('id', 'zone-009')).error).toBeNull();
     await expect
