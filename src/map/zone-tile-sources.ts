@@ -58,18 +58,25 @@ function replaceZoneSource(
 
 /**
  * The zones of the published tiles on one map, with those changed since the tiles were cut drawn
- * from their rows on top and marked `replaced` in the tiles. When the tiles are replaced by a
- * newer publication's, the zones changed relative to the older tiles stay drawn from their rows
- * until the map has the newer tiles on screen (idle): no zone blinks out between the two.
+ * from their rows on top and marked `replaced` in the tiles.
+ *
+ * A newer publication's tiles replace the source's only while none of its tiles is loading:
+ * MapLibre reloads a tile that is still loading by parsing what it is fetching again, not by
+ * fetching the new URL, so a switch then would leave that tile with the older content. Until the
+ * newer tiles are on screen (the map idle after the switch), the zones changed relative to any
+ * older tiles stay drawn from their rows: no zone blinks, none comes back.
  */
 export class PublishedZones {
-  private url: string | null = null;
-  /** Changed since the tiles at `url`; and since older tiles possibly still on screen. */
+  /** The tiles the source fetches, and those it should. */
+  private shown: string | null = null;
+  private wanted: string | null = null;
+  /** Changed since the wanted tiles were cut; and since older tiles possibly still on screen. */
   private changed: ReadonlySet<string> = new Set();
   private carried = new Set<string>();
   /** Marked `replaced` in the tiles now. */
   private marked = new Set<string>();
   private rows: (ids: ReadonlySet<string>) => FeatureCollection = () => EMPTY_ROWS;
+  private waiting = false;
 
   constructor(
     readonly map: MapLibreMap,
@@ -78,22 +85,36 @@ export class PublishedZones {
 
   /** Shows the tiles at `url` (a `{z}/{x}/{y}` template) with `changed` drawn from `rows(ids)`. */
   show(url: string, changed: ReadonlySet<string>, rows: (ids: ReadonlySet<string>) => FeatureCollection): void {
-    const map = this.map;
-    const source = map.getSource(ZONE_SOURCE);
-    if (source?.type !== 'vector') this.addSources(url);
-    else if (this.url !== url) {
-      for (const id of this.changed) this.carried.add(id);
-      (source as VectorTileSource).setTiles([url]);
-      map.once('idle', () => {
-        if (this.url !== url || !map.getSource(ZONE_SOURCE)) return;
-        this.carried.clear();
-        this.draw();
-      });
-    }
-    this.url = url;
+    if (this.map.getSource(ZONE_SOURCE)?.type !== 'vector') this.addSources(url);
+    else if (url !== this.wanted) for (const id of this.changed) this.carried.add(id);
+    this.wanted = url;
     this.changed = changed;
     this.rows = rows;
     this.draw();
+    this.switchTiles();
+  }
+
+  /** Points the source at the wanted tiles once no tile is loading; forgets what was carried once they are on screen. */
+  private switchTiles(): void {
+    const map = this.map;
+    const source = map.getSource(ZONE_SOURCE) as VectorTileSource | undefined;
+    if (!source || this.waiting || (this.shown === this.wanted && this.carried.size === 0)) return;
+    this.waiting = true;
+    const step = () => {
+      this.waiting = false;
+      if (map.getSource(ZONE_SOURCE) !== source) return;
+      if (this.shown !== this.wanted) {
+        if (!map.isSourceLoaded(ZONE_SOURCE)) return this.switchTiles();
+        source.setTiles([this.wanted!]);
+        this.shown = this.wanted;
+        return this.switchTiles();
+      }
+      this.carried.clear();
+      this.draw();
+    };
+    // Idle: every tile loaded (so none is reloaded from what it was fetching) and drawn.
+    if (this.shown !== this.wanted && map.isSourceLoaded(ZONE_SOURCE)) step();
+    else map.once('idle', step);
   }
 
   private draw(): void {
@@ -117,6 +138,7 @@ export class PublishedZones {
     const { fill, lines } = zoneLayers(this.locale, CHANGED_ZONES);
     for (const layer of fill) map.addLayer(layer as never, fillBefore);
     for (const layer of lines) map.addLayer(layer as never, linesBefore);
+    this.shown = url;
     this.marked = new Set();
     this.carried.clear();
   }

@@ -109,7 +109,12 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
           await Promise.all([zones.load(signal), sites.load(signal)]);
           return;
         }
-        if (publication) publication.pointer = pointer;
+        if (publication) {
+          publication.pointer = pointer;
+          // On the first load the map can fetch the pointer's zone tiles while the map file,
+          // which the text status needs, downloads: the tiles draw what that file will hold.
+          if (version === null && !publication.tiles && pointer.zone_tiles) publication.tiles = { url: zoneTilesUrl(pointer.zone_tiles), changed: new Set() };
+        }
         const current = (v: number) => version !== null && (v < version || (v === version && pointer.map === heldMap));
         if (current(pointer.version)) return flush();
         const map = await fetchPublished<PublishedMap>(pointer.map, signal);

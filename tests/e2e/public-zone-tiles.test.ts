@@ -98,8 +98,12 @@ describe('zones from the published tiles', () => {
     await expect.poll(() => lockdownPixels(page), { timeout: 15_000 }).toBeLessThan(before);
     const lifted = await lockdownPixels(page);
 
-    // The newer tiles arrive: the map stays as it is.
+    // The newer tiles arrive: the map switches to the latest publication's and stays as it is
+    // (a tile still loading when the publication changed is fetched again, not kept).
     release();
+    const latest = (await (await fetch(`${suite.stack.url}/storage/v1/object/public/public-map/latest.json`)).json()) as { zone_tiles: string };
+    const newest = latest.zone_tiles.split('/')[0];
+    await expect.poll(() => tileSets.includes(newest), { timeout: 15_000 }).toBe(true);
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(500);
     expect(Math.abs((await lockdownPixels(page)) - lifted)).toBeLessThan(20);
