@@ -101,7 +101,9 @@ describe('zones from the published tiles', () => {
     // The newer tiles arrive: the map switches to the latest publication's and stays as it is
     // (a tile still loading when the publication changed is fetched again, not kept).
     release();
-    const latest = (await (await fetch(`${suite.stack.url}/storage/v1/object/public/public-map/latest.json`)).json()) as { zone_tiles: string };
+    const latest = (await (
+      await fetch(`${suite.stack.url}/storage/v1/object/public/public-map/latest.json`)
+    ).json()) as { zone_tiles: string };
     const newest = latest.zone_tiles.split('/')[0];
     await expect.poll(() => tileSets.includes(newest), { timeout: 15_000 }).toBe(true);
     await page.waitForLoadState('networkidle');
