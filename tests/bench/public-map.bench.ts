@@ -98,7 +98,7 @@ interface LoadMetrics {
   status: number;
   /** Navigation → DOMContentLoaded. */
   shell: number;
-  /** Bytes over the wire until the map was drawn (DevTools protocol, page and its workers). */
+  /** Bytes over the wire until the map was drawn (the page's DevTools session, plus its workers' requests as Playwright reports them). */
   transferred: number;
   /** Of which JavaScript and CSS. */
   code: number;
@@ -110,7 +110,9 @@ interface LoadMetrics {
 
 /** One cold load of the public map (fresh profile), optionally as the cheap phone and with panning. */
 async function loadOnce(url: string, options: { phone?: boolean; panSeconds?: number } = {}): Promise<LoadMetrics> {
-  const browser = await launchBrowser();
+  // With the HTTP cache on, as a resident's browser: a file the page and the map both ask for
+  // (a font subset) is downloaded once.
+  const browser = await launchBrowser(undefined, { cache: true });
   try {
     const page = await browser.context.newPage();
     const cdp = await browser.context.newCDPSession(page);
@@ -124,6 +126,12 @@ async function loadOnce(url: string, options: { phone?: boolean; panSeconds?: nu
       if (/\.(m?js|css)(\?|$)/.test(urls.get(event.requestId) ?? '')) code += event.encodedDataLength;
     });
     cdp.on('Network.webSocketFrameReceived', (event: { response: { payloadData: string } }) => (transferred += event.response.payloadData.length));
+    // The page's DevTools session does not see its workers' requests (MapLibre's worker script
+    // and the tiles its workers fetch); Playwright reports them on the page.
+    const workerRequests: Promise<{ url: string; bytes: number }>[] = [];
+    page.on('requestfinished', (request) =>
+      workerRequests.push(request.sizes().then((sizes) => ({ url: request.url(), bytes: sizes.responseBodySize + sizes.responseHeadersSize }))),
+    );
     if (options.phone) {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: CHEAP_PHONE.cpu });
       await cdp.send('Network.emulateNetworkConditions', {
@@ -137,8 +145,10 @@ async function loadOnce(url: string, options: { phone?: boolean; panSeconds?: nu
     await page.addInitScript(WATCH_STATUS);
     await page.goto(`${url}/#/`);
     await page.waitForSelector('[data-map-ready="true"]', { timeout: 300_000 });
-    const drawnTransfer = transferred;
-    const drawnCode = code;
+    const seen = new Set(urls.values());
+    const fromWorkers = (await Promise.all(workerRequests.slice())).filter((request) => !seen.has(request.url));
+    const drawnTransfer = transferred + fromWorkers.reduce((sum, request) => sum + request.bytes, 0);
+    const drawnCode = code + fromWorkers.filter((request) => /\.(m?js|css)(\?|$)/.test(request.url)).reduce((sum, request) => sum + request.bytes, 0);
     const timing = (await page.evaluate(`({
       drawn: performance.getEntriesByName('map:zones-drawn')[0]?.startTime ?? NaN,
       status: window.__statusAt ?? NaN,

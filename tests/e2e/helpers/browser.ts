@@ -33,8 +33,13 @@ export interface Browser {
 
 const LOCAL = new Set(['127.0.0.1', 'localhost']);
 
-/** Debian's Chromium with a fresh profile. Fails loudly when it is not installed: never a skip. */
-export async function launchBrowser(executablePath = CHROMIUM): Promise<Browser> {
+/**
+ * Debian's Chromium with a fresh profile. Fails loudly when it is not installed: never a skip.
+ * Requests that would leave the machine are blocked by routing, which also turns off the HTTP
+ * cache (Playwright's rule); `{ cache: true }` keeps the cache and only records such requests
+ * (the benches, which measure what a browser downloads).
+ */
+export async function launchBrowser(executablePath = CHROMIUM, { cache = false }: { cache?: boolean } = {}): Promise<Browser> {
   if (!existsSync(executablePath)) {
     throw new Error(
       `Chromium not found at ${executablePath}. The browser suite needs it: install it with ` +
@@ -51,13 +56,19 @@ export async function launchBrowser(executablePath = CHROMIUM): Promise<Browser>
     serviceWorkers: 'block',
   });
   const outsideRequests: string[] = [];
+  const outside = (href: string) => {
+    const url = new URL(href);
+    return !(url.protocol === 'data:' || url.protocol === 'blob:' || LOCAL.has(url.hostname));
+  };
   // On the context, so that requests of the map's web workers are checked too.
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.protocol === 'blob:' || LOCAL.has(url.hostname)) return route.continue();
-    outsideRequests.push(url.href);
-    return route.abort('blockedbyclient');
-  });
+  if (cache) context.on('request', (request) => outside(request.url()) && outsideRequests.push(request.url()));
+  else {
+    await context.route('**/*', (route) => {
+      if (!outside(route.request().url())) return route.continue();
+      outsideRequests.push(route.request().url());
+      return route.abort('blockedbyclient');
+    });
+  }
   return {
     context,
     outsideRequests,
