@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { StackContext } from './context.ts';
-import { applyCors } from './http/cors.ts';
+import { applyCors, publicCors } from './http/cors.ts';
 import { checkGateway } from './http/gateway.ts';
 import { sendJson } from './http/respond.ts';
 import type { StaticHandler } from './http/static.ts';
@@ -78,9 +78,13 @@ async function handle(ctx: StackContext, services: Services, req: IncomingMessag
     return sendJson(res, 400, { message: 'Bad request URL' });
   }
   // Public bucket objects need no key on Supabase either: a CDN serves them to anyone.
-  if (url.pathname.startsWith('/storage/v1/')) return services.storage(req, res, url.pathname.slice('/storage/v1'.length), url);
+  if (url.pathname.startsWith('/storage/v1/')) {
+    publicCors(res);
+    return services.storage(req, res, url.pathname.slice('/storage/v1'.length), url);
+  }
   const route = PREFIXES.find((p) => url.pathname === p.prefix || url.pathname.startsWith(p.prefix + '/'));
   if (!route) {
+    publicCors(res);
     if (services.app) return services.app(req, res, url);
     return sendJson(res, 404, { message: 'no Route matched with those values' });
   }

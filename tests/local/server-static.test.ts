@@ -67,6 +67,19 @@ it('gzips text files for clients that accept it (the same bytes once unpacked), 
   expect((await font.arrayBuffer()).byteLength).toBe(4096);
 });
 
+it('serves the app to any origin without varying by Origin, so a font the page fetched is reused for a plain fetch; the API still varies', async () => {
+  const headers = { Origin: 'http://elsewhere.test' };
+  for (const path of ['/assets/font-abc.woff2', '/assets/index-abc.css', '/storage/v1/object/public/public-map/latest.json']) {
+    const res = await fetch(`${stack.url}${path}`, { headers });
+    expect(res.headers.get('access-control-allow-origin'), path).toBe('*');
+    expect(res.headers.get('access-control-allow-credentials'), path).toBeNull();
+    expect(res.headers.get('vary') ?? '', path).not.toMatch(/origin/i);
+  }
+  const api = await fetch(`${stack.url}/rest/v1/zones?select=id&limit=1`, { headers: { ...headers, apikey: stack.anonKey } });
+  expect(api.headers.get('access-control-allow-origin')).toBe('http://elsewhere.test');
+  expect(api.headers.get('vary')).toMatch(/Origin/);
+});
+
 it('serves CSS with its content type', async () => {
   const res = await fetch(`${stack.url}/assets/index-abc.css`);
   expect(res.headers.get('content-type')).toMatch(/^text\/css/);

@@ -38,3 +38,16 @@ export function applyCors(req: IncomingMessage, res: ServerResponse): boolean {
   res.end();
   return true;
 }
+
+/**
+ * Public content (the app's files, public Storage objects) is the same for every origin and
+ * needs no credentials: any origin may read it, and the response does not vary by Origin. With
+ * `Vary: Origin`, a file the page's CSS fetched (a font, with an Origin header) would not be
+ * reused from the browser's cache for a plain fetch of the same URL (MapLibre's font loader):
+ * it was downloaded twice. A CDN serves such files the same way.
+ */
+export function publicCors(res: ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.removeHeader('Access-Control-Allow-Credentials');
+  res.removeHeader('Vary');
+}
