@@ -6,7 +6,7 @@ import { mapFontFaces } from 'virtual:map-fonts';
 import type { BasemapLayer } from './basemap/basemap-data.ts';
 import { LABEL_LAYER_IDS, buildOfflineStyle, labelText } from './basemap/style.ts';
 import type { Camera, Locale } from '../navigation/hash-state.ts';
-import { EMPTY_ZONES, ZONE_LABEL_LAYERS, ZONE_SOURCE, withZones, zoneLayers } from './zone-layers.ts';
+import { EMPTY_ZONES, ZONE_LABEL_LAYERS, ZONE_SELECTION_LAYER, ZONE_SELECTION_SOURCE, ZONE_SOURCE, withZones, zoneLayers } from './zone-layers.ts';
 
 setWorkerUrl(workerUrl);
 // MapLibre gives a two-core phone one worker, where the zones would queue behind the roads
@@ -54,8 +54,9 @@ export function createMap({ container, camera, locale }: CreateMapOptions): MapL
 export function addZoneLayers(map: MapLibreMap, locale: Locale): void {
   if (map.getSource(ZONE_SOURCE)) return;
   map.addSource(ZONE_SOURCE, EMPTY_ZONES);
+  map.addSource(ZONE_SELECTION_SOURCE, EMPTY_ZONES);
   const { fill, lines } = zoneLayers(locale);
-  for (const layer of [...fill, ...lines]) map.addLayer(layer as never);
+  for (const layer of [...fill, ...lines, ZONE_SELECTION_LAYER]) map.addLayer(layer as never);
 }
 
 export function zoneSource(map: MapLibreMap): GeoJSONSource | undefined {

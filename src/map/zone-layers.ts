@@ -131,18 +131,6 @@ export function zoneLayers(locale: Locale, target: ZoneLayerTarget = ZONES): { f
         paint: { 'line-color': outlineColor as never, 'line-width': 2.5, 'line-dasharray': [2, 1.5] },
       },
       {
-        // Selection by feature state, not by filter: a filter change re-tiles the whole source.
-        id: `${prefix}-selected`,
-        type: 'line',
-        ...from,
-        layout: { 'line-join': 'round' },
-        paint: {
-          'line-color': '#1b1b3a',
-          'line-width': 5,
-          'line-opacity': ['case', isReplaced, 0, ['boolean', ['feature-state', 'selected'], false], 1, 0],
-        },
-      },
-      {
         id: `${prefix}-label`,
         type: 'symbol',
         ...from,
@@ -164,6 +152,19 @@ export function zoneLayers(locale: Locale, target: ZoneLayerTarget = ZONES): { f
     ],
   };
 }
+
+/**
+ * The selected zone's outline, from a source of its own holding that one zone: an outline layer
+ * over the whole zones source (shown by feature state) would be built and drawn for every zone.
+ */
+export const ZONE_SELECTION_SOURCE = 'zone-selection';
+export const ZONE_SELECTION_LAYER: LayerSpecification = {
+  id: 'zone-selection',
+  type: 'line',
+  source: ZONE_SELECTION_SOURCE,
+  layout: { 'line-join': 'round' },
+  paint: { 'line-color': '#1b1b3a', 'line-width': 5 },
+};
 
 /** Counts of zones per level, for the legend. */
 export function countByLevel(zones: readonly Pick<MapZone, 'level'>[]): Record<ZoneLevel, number> {
@@ -195,6 +196,7 @@ export function withZones(style: StyleSpecification, locale: Locale): StyleSpeci
     layers.findIndex((layer) => layer.id === ZONE_LINE_BEFORE_LAYER),
     0,
     ...lines,
+    ZONE_SELECTION_LAYER,
   );
-  return { ...style, sources: { [ZONE_SOURCE]: EMPTY_ZONES, ...style.sources }, layers };
+  return { ...style, sources: { [ZONE_SOURCE]: EMPTY_ZONES, ...style.sources, [ZONE_SELECTION_SOURCE]: EMPTY_ZONES }, layers };
 }

@@ -36,7 +36,8 @@ describe('offline basemap style', () => {
     expect(Object.keys(full.sources)[0]).toBe('zones');
     const ids = full.layers.map((layer) => layer.id);
     expect(ids.indexOf('zone-fill')).toBe(ids.indexOf(ZONE_FILL_BEFORE_LAYER) - 1);
-    expect(ids.indexOf('zone-label')).toBe(ids.indexOf(ZONE_LINE_BEFORE_LAYER) - 1);
+    expect(ids.indexOf('zone-label')).toBe(ids.indexOf(ZONE_LINE_BEFORE_LAYER) - 2);
+    expect(ids.indexOf('zone-selection')).toBe(ids.indexOf(ZONE_LINE_BEFORE_LAYER) - 1);
     expect(validateStyleMin(full)).toEqual([]);
   });
 

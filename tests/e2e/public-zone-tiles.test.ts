@@ -1,6 +1,8 @@
 // The public map draws the zones from the publication's vector tiles (cut by the stack), and a
 // change from the broadcast at once, before the next publication's tiles arrive: a new zone is
 // drawn from its row and a lifted one is hidden in the tiles it is still in.
+import { pointOnFeature } from '@turf/turf';
+import type { MultiPolygon } from 'geojson';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ZONE_OUTLINE_COLORS } from '../../src/map/zone-layers.ts';
@@ -110,5 +112,33 @@ describe('zones from the published tiles', () => {
     await page.waitForTimeout(500);
     expect(Math.abs((await lockdownPixels(page)) - lifted)).toBeLessThan(20);
     await page.close();
+  });
+
+  it('outline the selected zone (drawn from its row) and nothing else', async () => {
+    const { data } = await suite.stack
+      .client()
+      .from('zones')
+      .select('id,geom')
+      .eq('status', 'active')
+      .eq('level', 'control')
+      .order('id')
+      .limit(1)
+      .single();
+    const zone = data as { id: string; geom: MultiPolygon };
+    const [lng, lat] = pointOnFeature(zone.geom).geometry.coordinates;
+    const selectionInk = async (hash: string) => {
+      const page = await suite.open(DESKTOP, hash);
+      await page.waitForTimeout(500);
+      const box = (await page.getByTestId('map').boundingBox())!;
+      const clip = { x: box.x + 220, y: box.y + 60, width: box.width - 220, height: box.height - 140 };
+      const counts = await countColours(page, await page.screenshot({ clip }), { ink: hexToRgb('#1b1b3a') }, 5);
+      await page.close();
+      return counts.ink;
+    };
+    const camera = `map=16/${lat}/${lng}`;
+    const plain = await selectionInk(`#/?${camera}`);
+    const selected = await selectionInk(`#/?${camera}&sel=zone:${zone.id}`);
+    // Tight tolerance: the card's text ink (#1d2330) is close to the outline's colour.
+    expect(selected - plain).toBeGreaterThan(300);
   });
 });
