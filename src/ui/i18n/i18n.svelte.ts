@@ -26,6 +26,16 @@ export function t(key: MessageKey, params?: MessageParams): string {
   return translate(ready[route.locale] ? route.locale : DEFAULT_LOCALE, key, params);
 }
 
+/**
+ * Whether a language's catalogue is in, fetching it when it is not: for text always written in
+ * that language whatever the page's (the commander's boundary wording, in both languages).
+ * Reactive: true once it arrives.
+ */
+export function catalogueReady(locale: Locale): boolean {
+  if (!ready[locale]) void fetched(locale);
+  return ready[locale] === true;
+}
+
 /** Dates and times for the current language, on the district's clock. */
 export function formatDate(value: Date, options: Intl.DateTimeFormatOptions): string {
   return new Intl.DateTimeFormat(route.locale, { timeZone: 'Asia/Shanghai', ...options }).format(value);
