@@ -22,9 +22,11 @@ import {
 
 const EMPTY_ROWS: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
+/** The ids of one target's zone layers: fill, lines, and all of them. */
 const ids = (target: ZoneLayerTarget, locale: Locale) => {
   const { fill, lines } = zoneLayers(locale, target);
-  return { fill: fill.map((layer) => layer.id), lines: lines.map((layer) => layer.id), all: [...fill, ...lines] };
+  const [fillIds, lineIds] = [fill.map((layer) => layer.id), lines.map((layer) => layer.id)];
+  return { fill: fillIds, lines: lineIds, all: [...fillIds, ...lineIds] };
 };
 
 /** The first layer above `id` that is no zone layer: where a replacement goes back. */
@@ -42,12 +44,12 @@ function replaceZoneSource(
   target: ZoneLayerTarget,
 ) {
   const current = ids(ZONES, locale);
-  const zoneIds = new Set(current.all.map((layer) => layer.id));
+  const zoneIds = new Set(current.all);
   const fillBefore = map.getLayer(current.fill[0]) ? above(map, current.fill[0], zoneIds) : undefined;
   const linesBefore = map.getLayer(current.lines[0])
     ? above(map, current.lines[current.lines.length - 1], zoneIds)
     : undefined;
-  for (const layer of current.all) if (map.getLayer(layer.id)) map.removeLayer(layer.id);
+  for (const id of current.all) if (map.getLayer(id)) map.removeLayer(id);
   if (map.getSource(ZONE_SOURCE)) map.removeSource(ZONE_SOURCE);
   map.addSource(ZONE_SOURCE, spec);
   const { fill, lines } = zoneLayers(locale, target);
@@ -147,7 +149,7 @@ export class PublishedZones {
 /** Back to the zones drawn from their rows (nothing published with tiles): one GeoJSON source. */
 export function showZoneRows(map: MapLibreMap, locale: Locale): void {
   if (map.getSource(ZONE_SOURCE)?.type !== 'vector') return;
-  for (const layer of ids(CHANGED_ZONES, locale).all) if (map.getLayer(layer.id)) map.removeLayer(layer.id);
+  for (const id of ids(CHANGED_ZONES, locale).all) if (map.getLayer(id)) map.removeLayer(id);
   if (map.getSource(CHANGED_ZONE_SOURCE)) map.removeSource(CHANGED_ZONE_SOURCE);
   replaceZoneSource(map, locale, EMPTY_ZONES, ZONES);
 }

@@ -63,14 +63,18 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
     zones.error = (error as Error).message;
   };
 
+  /** A pointer's zone tiles, with no zone changed since (null where it names none). */
+  const tilesOf = (pointer: PublicMapPointer): ZoneTiles | null =>
+    pointer.zone_tiles ? { url: zoneTilesUrl(pointer.zone_tiles), changed: new Set() } : null;
+
   /** The held map file is now `pointer`'s: its zone tiles draw every zone, none changed since. */
   const hold = (pointer: PublicMapPointer) => {
     heldMap = pointer.map;
     if (!publication) return;
-    const url = pointer.zone_tiles ? zoneTilesUrl(pointer.zone_tiles) : null;
+    const tiles = tilesOf(pointer);
     const held = publication.tiles;
-    if (held?.url === url && held.changed.size === 0) return;
-    publication.tiles = url ? { url, changed: new Set() } : null;
+    if (held?.url === tiles?.url && held?.changed.size === 0) return;
+    publication.tiles = tiles;
   };
 
   /** Zones changed since the held map file: the map draws them from their rows, not its tiles. */
@@ -113,7 +117,7 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
           publication.pointer = pointer;
           // On the first load the map can fetch the pointer's zone tiles while the map file,
           // which the text status needs, downloads: the tiles draw what that file will hold.
-          if (version === null && !publication.tiles && pointer.zone_tiles) publication.tiles = { url: zoneTilesUrl(pointer.zone_tiles), changed: new Set() };
+          if (version === null && !publication.tiles) publication.tiles = tilesOf(pointer);
         }
         const current = (v: number) => version !== null && (v < version || (v === version && pointer.map === heldMap));
         if (current(pointer.version)) return flush();

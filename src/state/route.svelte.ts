@@ -27,9 +27,9 @@ class RouteStore {
     window.location.hash = formatHash({ ...this.state, view, selection: view === 'public' ? this.state.selection : null, place: view === 'public' ? this.state.place : null });
   }
 
-  /** Records map position, selection or language without adding a history entry. */
   /**
-   * Reads the state untracked: an update can run inside an effect (MapLibre ends a camera move
+   * Records map position, selection or language without adding a history entry. Reads the state
+   * untracked: an update can run inside an effect (MapLibre ends a camera move
    * synchronously when it has nowhere to go), and an effect that read and wrote the route would
    * run itself again without end.
    */

@@ -16,20 +16,18 @@ const suite = useAppSuite();
 const TILE = /\/storage\/v1\/object\/public\/public-map\/(zones-[0-9a-f]{16})\/\d+\/\d+\/\d+\.pbf$/;
 
 /**
- * Pixels of the lockdown outline on the map (the fills are translucent tints), clear of the
- * legend on the left and the toolbar at the bottom (its badge is red too).
+ * Pixels of `colour` on the map, clear of the legend on the left and the toolbar at the bottom
+ * (its badge is red).
  */
-async function lockdownPixels(page: Page): Promise<number> {
+async function mapPixels(page: Page, colour: string, tolerance: number): Promise<number> {
   const box = (await page.getByTestId('map').boundingBox())!;
   const clip = { x: box.x + 220, y: box.y + 60, width: box.width - 220, height: box.height - 140 };
-  const counts = await countColours(
-    page,
-    await page.screenshot({ clip }),
-    { lockdown: hexToRgb(ZONE_OUTLINE_COLORS.lockdown) },
-    20,
-  );
-  return counts.lockdown;
+  const counts = await countColours(page, await page.screenshot({ clip }), { colour: hexToRgb(colour) }, tolerance);
+  return counts.colour;
 }
+
+/** Pixels of the lockdown outline on the map (the fills are translucent tints). */
+const lockdownPixels = (page: Page) => mapPixels(page, ZONE_OUTLINE_COLORS.lockdown, 20);
 
 async function lockdownCount(page: Page): Promise<number> {
   return Number((await page.getByTestId('legend-count-lockdown').innerText()).replace(/\D/g, ''));
@@ -76,10 +74,10 @@ describe('zones from the published tiles', () => {
       .select('id')
       .single();
     expect(error).toBeNull();
-    await expect.poll(() => lockdownCount(page), { timeout: 15_000 }).toBe(lockdowns + 1);
-    await expect.poll(() => lockdownPixels(page), { timeout: 15_000 }).toBeGreaterThan(before + 50);
+    await expect.poll(() => lockdownCount(page), { timeout: 30_000 }).toBe(lockdowns + 1);
+    await expect.poll(() => lockdownPixels(page), { timeout: 30_000 }).toBeGreaterThan(before + 50);
     // The next publication's tiles were asked for (and are held back).
-    await expect.poll(() => tileSets.length, { timeout: 15_000 }).toBeGreaterThan(1);
+    await expect.poll(() => tileSets.length, { timeout: 30_000 }).toBeGreaterThan(1);
 
     // Lifting the new zone and one that is in the first tiles: both go, though the tiles that
     // would leave them out are still held back.
@@ -96,8 +94,8 @@ describe('zones from the published tiles', () => {
     for (const id of [(created as { id: string }).id, (old as { id: string }).id]) {
       expect((await commander.from('zones').update({ status: 'lifted' }).eq('id', id)).error).toBeNull();
     }
-    await expect.poll(() => lockdownCount(page), { timeout: 15_000 }).toBe(lockdowns - 1);
-    await expect.poll(() => lockdownPixels(page), { timeout: 15_000 }).toBeLessThan(before);
+    await expect.poll(() => lockdownCount(page), { timeout: 30_000 }).toBe(lockdowns - 1);
+    await expect.poll(() => lockdownPixels(page), { timeout: 30_000 }).toBeLessThan(before);
     const lifted = await lockdownPixels(page);
 
     // The newer tiles arrive: the map switches to the latest publication's and stays as it is
@@ -107,7 +105,7 @@ describe('zones from the published tiles', () => {
       await fetch(`${suite.stack.url}/storage/v1/object/public/public-map/latest.json`)
     ).json()) as { zone_tiles: string };
     const newest = latest.zone_tiles.split('/')[0];
-    await expect.poll(() => tileSets.includes(newest), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => tileSets.includes(newest), { timeout: 30_000 }).toBe(true);
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(500);
     expect(Math.abs((await lockdownPixels(page)) - lifted)).toBeLessThan(20);
@@ -129,11 +127,9 @@ describe('zones from the published tiles', () => {
     const selectionInk = async (hash: string) => {
       const page = await suite.open(DESKTOP, hash);
       await page.waitForTimeout(500);
-      const box = (await page.getByTestId('map').boundingBox())!;
-      const clip = { x: box.x + 220, y: box.y + 60, width: box.width - 220, height: box.height - 140 };
-      const counts = await countColours(page, await page.screenshot({ clip }), { ink: hexToRgb('#1b1b3a') }, 5);
+      const ink = await mapPixels(page, '#1b1b3a', 5);
       await page.close();
-      return counts.ink;
+      return ink;
     };
     const camera = `map=16/${lat}/${lng}`;
     const plain = await selectionInk(`#/?${camera}`);

@@ -80,6 +80,20 @@ describe('zone tiles of a publication', () => {
     expect(new Set(rank).size).toBeGreaterThan(1);
   });
 
+  it('answer many viewers asking for the same new tile at once with the same tile', async () => {
+    const { pointer, map } = await latest();
+    const first = map.zones[0].geom.coordinates.flat(3) as unknown as number[];
+    const [x, y] = tileOf([first[0], first[1]], 13);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(tileUrl(pointer.zone_tiles!, 13, x, y))));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(new Set(answers.map((answer) => answer.headers.get('etag'))).size).toBe(1);
+    const bodies = await Promise.all(
+      answers.map(async (answer) => Buffer.from(await answer.arrayBuffer()).toString('base64')),
+    );
+    expect(new Set(bodies).size).toBe(1);
+    expect(bodies[0].length).toBeGreaterThan(0);
+  });
+
   it('are served gzipped and cached for ever; a tile with no zone is an empty tile; a bad name or an unknown map is a 404', async () => {
     const { pointer } = await latest();
     const far = await fetch(tileUrl(pointer.zone_tiles!, 10, 0, 0), { headers: { 'Accept-Encoding': 'gzip' } });

@@ -67,6 +67,7 @@ export class PublicMapPublisher {
   private unlisten: (() => Promise<void>)[] = [];
   private tileSets = new Map<string, ZoneTiles>();
   private tiles = new Map<string, PublishedObject>();
+  private cutting = new Map<string, Promise<PublishedObject | undefined>>();
   private tileBytes = 0;
   pointer: PublicMapPointer | null = null;
 
@@ -97,7 +98,8 @@ export class PublicMapPublisher {
 
   /**
    * A zone tile of a kept map file (`zones-<hash>/z/x/y.pbf`), cut when first asked for; undefined
-   * for a name that is no tile, or a map file no longer kept.
+   * for a name that is no tile, or a map file no longer kept. Every viewer asks for the tiles in
+   * view as a publication is announced: requests for a tile being cut wait for that one cut.
    */
   async zoneTile(name: string): Promise<PublishedObject | undefined> {
     const cached = this.tiles.get(name);
@@ -107,6 +109,15 @@ export class PublicMapPublisher {
       this.tiles.set(name, cached);
       return cached;
     }
+    let cutting = this.cutting.get(name);
+    if (!cutting) {
+      cutting = this.cutTile(name).finally(() => this.cutting.delete(name));
+      this.cutting.set(name, cutting);
+    }
+    return cutting;
+  }
+
+  private async cutTile(name: string): Promise<PublishedObject | undefined> {
     const parsed = parseZoneTileName(name);
     const bytes = parsed ? this.tileSet(parsed.map)?.tile(parsed.z, parsed.x, parsed.y) : undefined;
     if (!bytes) return undefined;
