@@ -1,4 +1,6 @@
 import type { Change, RemoveReason } from './change.ts';
+import { addDays, startOfDistrictDay } from './district-time.ts';
+import type { PublicZoneRevisionRow } from './rows.ts';
 
 /**
  * Why rows left a live collection, by id, where their remove said (a zone's broadcast): kept
@@ -33,6 +35,11 @@ export function forgetReturned(departures: Departures, rows: readonly { id: stri
   return next;
 }
 
+/** The departures with more of them (a whole read's, `departuresFromRevisions`); the same map when none. */
+export function withDepartures(departures: Departures, more: Departures): Departures {
+  return more.size ? new Map([...departures, ...more]) : departures;
+}
+
 /**
  * Whether a zone that left the map is said to be lifted: when its remove said so, or said nothing
  * (a server older than the reason, a re-read of the whole map), where the map keeps the wording
@@ -40,4 +47,45 @@ export function forgetReturned(departures: Departures, rows: readonly { id: stri
  */
 export function saysLifted(reason: string | undefined): boolean {
   return reason === undefined || reason === 'lifted';
+}
+
+/** What `departuresFromRevisions` reads of a public revision. */
+export type DepartureFacts = Pick<PublicZoneRevisionRow, 'zone_id' | 'version' | 'op' | 'public_row'>;
+
+/**
+ * Whether a publication's changes file holds every public revision since a held state: the file
+ * holds those since the district's previous midnight (public_map_changes()), so it does when the
+ * held state's last change is no older than that midnight, counted from when the file was written.
+ */
+export function changesCover(heldChangedAt: string, publishedAt: string): boolean {
+  const previousMidnight = addDays(startOfDistrictDay(new Date(publishedAt)), -1);
+  return Date.parse(heldChangedAt) >= previousMidnight.getTime();
+}
+
+/**
+ * Why zones left the map between two whole reads (a reconnection, a skipped number), from the
+ * publication's public revisions (its changes file). A zone's latest one there is its deletion
+ * (deleted) or its lifting (lifted); one still showing it means what took it off is no public
+ * revision: a return to draft (withdrawn). A zone with none there was withdrawn too when the file
+ * `covers` every change since the state held (a lifting is always a public revision), and is
+ * otherwise left out: unknown, said as before.
+ */
+export function departuresFromRevisions(
+  ids: Iterable<string>,
+  revisions: readonly DepartureFacts[],
+  covers: boolean,
+): Departures {
+  const latest = new Map<string, DepartureFacts>();
+  for (const revision of revisions) {
+    const held = latest.get(revision.zone_id);
+    if (!held || revision.version > held.version) latest.set(revision.zone_id, revision);
+  }
+  const departures = new Map<string, RemoveReason>();
+  for (const id of ids) {
+    const revision = latest.get(id);
+    if (revision?.op === 'DELETE') departures.set(id, 'deleted');
+    else if (revision?.public_row?.status === 'lifted') departures.set(id, 'lifted');
+    else if (revision || covers) departures.set(id, 'withdrawn');
+  }
+  return departures;
 }

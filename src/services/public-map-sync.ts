@@ -1,10 +1,18 @@
 import type { Change } from '../domain/change.ts';
+import { changesCover, departuresFromRevisions, NO_DEPARTURES, type Departures } from '../domain/departures.ts';
 import { advance } from '../domain/publication-sequence.ts';
 import type { PublicSiteRow, PublicZoneRow } from '../domain/rows.ts';
 import type { LiveCollection } from '../state/live-collection.svelte.ts';
 import type { DistrictName } from './lookup-repos.ts';
 import type { ZoneTiles } from '../state/publication.svelte.ts';
-import { fetchPointer, fetchPublished, zoneTilesUrl, type PublicMapPointer, type PublishedMap } from './published-map.ts';
+import {
+  fetchPointer,
+  fetchPublished,
+  zoneTilesUrl,
+  type PublicMapPointer,
+  type PublishedChanges,
+  type PublishedMap,
+} from './published-map.ts';
 import type { FeedStatus } from './realtime.ts';
 import { subscribePublicFeed } from './realtime.ts';
 import { startStaffSync } from './staff-sync.ts';
@@ -53,6 +61,8 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
    * another file means the rows changed without a number (a bulk load): that file is loaded.
    */
   let heldMap: string | null = null;
+  /** When the last change in the held map file was made (the changes applied since are newer). */
+  let heldChangedAt: string | null = null;
   let pending: Numbered[] = [];
   let tables = false;
   let gapTimer: ReturnType<typeof setTimeout> | null = null;
@@ -70,6 +80,7 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
   /** The held map file is now `pointer`'s: its zone tiles draw every zone, none changed since. */
   const hold = (pointer: PublicMapPointer) => {
     heldMap = pointer.map;
+    heldChangedAt = pointer.changed_at;
     if (!publication) return;
     const tiles = tilesOf(pointer);
     const held = publication.tiles;
@@ -123,7 +134,9 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
         if (current(pointer.version)) return flush();
         const map = await fetchPublished<PublishedMap>(pointer.map, signal);
         if (version !== null && map.version < version) return flush();
-        zones.replace(map.zones);
+        const departed = heldChangedAt === null ? NO_DEPARTURES : await departuresSince(map, pointer, heldChangedAt);
+        if (signal.aborted) return;
+        zones.replace(map.zones, departed);
         sites.replace(map.sites);
         if (publication) publication.districts = map.districts;
         version = map.version;
@@ -133,6 +146,23 @@ function startPublishedSync({ zones, sites, publication, status }: PublicMapSync
         fail(error);
       }
     });
+  };
+
+  /**
+   * Why the zones held but not in `map` left, from the publication's changes file, so that a
+   * zone withdrawn while this viewer was away is not said to be lifted; none known when that
+   * file cannot be read (the map itself matters more than the words).
+   */
+  const departuresSince = async (map: PublishedMap, pointer: PublicMapPointer, since: string): Promise<Departures> => {
+    const kept = new Set(map.zones.map((zone) => zone.id));
+    const left = zones.items.filter((zone) => !kept.has(zone.id)).map((zone) => zone.id);
+    if (!left.length) return NO_DEPARTURES;
+    try {
+      const revisions = await fetchPublished<PublishedChanges>(pointer.changes, signal);
+      return departuresFromRevisions(left, revisions, changesCover(since, pointer.published_at));
+    } catch {
+      return NO_DEPARTURES;
+    }
   };
 
   const receive = (item: Numbered | { v: undefined; table: 'zone' | 'site'; change: Change<never> }) => {

@@ -1,5 +1,5 @@
 import { applyChange, planResync, type Change, type Versioned } from '../domain/change.ts';
-import { forgetReturned, NO_DEPARTURES, noteDeparture, type Departures } from '../domain/departures.ts';
+import { forgetReturned, NO_DEPARTURES, noteDeparture, withDepartures, type Departures } from '../domain/departures.ts';
 import type { LiveRepo } from '../services/live-repo.ts';
 
 /**
@@ -28,9 +28,9 @@ export class LiveCollection<T extends Versioned> {
     }
   }
 
-  /** Replaces every row: a published file read whole. */
-  replace(rows: readonly T[]): void {
-    this.departures = forgetReturned(this.departures, rows);
+  /** Replaces every row: a published file read whole; `departed` says why rows left, where known. */
+  replace(rows: readonly T[], departed: Departures = NO_DEPARTURES): void {
+    this.departures = withDepartures(forgetReturned(this.departures, rows), departed);
     this.items = rows;
     this.loaded = true;
     this.error = null;

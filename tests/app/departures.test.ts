@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { forgetReturned, noteDeparture, saysLifted, type Departures } from '../../src/domain/departures.ts';
+import {
+  changesCover,
+  departuresFromRevisions,
+  forgetReturned,
+  noteDeparture,
+  saysLifted,
+  withDepartures,
+  type DepartureFacts,
+  type Departures,
+} from '../../src/domain/departures.ts';
 
 const row = { id: 'zone-001' };
 
@@ -39,5 +48,68 @@ describe('why rows left a live collection', () => {
     expect(saysLifted('deleted')).toBe(false);
     // A reason this client does not know is no lifting either.
     expect(saysLifted('merged')).toBe(false);
+  });
+
+  it('adds the departures of a whole read, the newer reason winning; the same map when there are none', () => {
+    const held: Departures = new Map([
+      ['zone-001', 'lifted'],
+      ['zone-002', 'withdrawn'],
+    ]);
+    expect(withDepartures(held, new Map())).toBe(held);
+    expect([...withDepartures(held, new Map([['zone-002', 'deleted']]))]).toEqual([
+      ['zone-001', 'lifted'],
+      ['zone-002', 'deleted'],
+    ]);
+  });
+});
+
+describe('why zones left between two whole reads of the published map', () => {
+  const revision = (zone_id: string, version: number, op: DepartureFacts['op'], status: string): DepartureFacts => ({
+    zone_id,
+    version,
+    op,
+    public_row: { status } as DepartureFacts['public_row'],
+  });
+  // Today's public revisions, out of order as a file may list them.
+  const revisions = [
+    revision('zone-lifted', 4, 'UPDATE', 'lifted'),
+    revision('zone-lifted', 3, 'UPDATE', 'active'),
+    // Taken back to draft: that revision is not public, so the latest one still shows it.
+    revision('zone-draft', 2, 'UPDATE', 'active'),
+    revision('zone-draft', 1, 'INSERT', 'active'),
+    revision('zone-deleted', 7, 'DELETE', 'active'),
+    revision('zone-deleted', 6, 'UPDATE', 'active'),
+    // Lifted, then shown again and withdrawn: the latest public revision is the showing.
+    revision('zone-again', 9, 'UPDATE', 'active'),
+    revision('zone-again', 8, 'UPDATE', 'lifted'),
+  ];
+
+  it("reads each zone's latest public revision: a lifting, a deletion, or a zone still shown (withdrawn)", () => {
+    const departures = departuresFromRevisions(
+      ['zone-lifted', 'zone-draft', 'zone-deleted', 'zone-again'],
+      revisions,
+      false,
+    );
+    expect(Object.fromEntries(departures)).toEqual({
+      'zone-lifted': 'lifted',
+      'zone-draft': 'withdrawn',
+      'zone-deleted': 'deleted',
+      'zone-again': 'withdrawn',
+    });
+  });
+
+  it('says a zone with no public revision withdrawn only when the file covers the whole gap, else leaves it unknown', () => {
+    // Its return to draft is no public revision, so the file need not name it at all.
+    expect([...departuresFromRevisions(['zone-unlisted'], revisions, true)]).toEqual([['zone-unlisted', 'withdrawn']]);
+    expect([...departuresFromRevisions(['zone-unlisted'], revisions, false)]).toEqual([]);
+    expect([...departuresFromRevisions(['zone-lifted'], revisions, false)]).toEqual([['zone-lifted', 'lifted']]);
+  });
+
+  it('takes the file to cover a gap that began after the previous midnight on the district clock', () => {
+    // Written at 00:30 on 5 April (UTC+8): it holds every public revision since 00:00 on 4 April.
+    const publishedAt = '2022-04-04T16:30:00Z';
+    expect(changesCover('2022-04-03T16:00:00Z', publishedAt)).toBe(true);
+    expect(changesCover('2022-04-04T10:00:00Z', publishedAt)).toBe(true);
+    expect(changesCover('2022-04-03T15:59:59Z', publishedAt)).toBe(false);
   });
 });

@@ -74,6 +74,29 @@ describe('the published public map', () => {
     await page.close();
   });
 
+  it('after a dropped connection, tells a zone lifted meanwhile from one only withdrawn', async () => {
+    const [lifted, withdrawn] = await activeLockdowns();
+    const page = await suite.open(DESKTOP, `#/?sel=zone:${withdrawn.id}`);
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+    const details = page.getByTestId('details');
+    await expect.poll(() => details.innerText()).toContain(withdrawn.name);
+
+    // Both happen while every socket is down: the viewer learns of them from the next
+    // publication's files alone, whose changes file says which was lifted.
+    await suite.stack.restart();
+    await suite.stack.ctx.db.query(`update zones set status = 'lifted' where id = $1`, [lifted.id]);
+    await suite.stack.ctx.db.query(`update zones set status = 'draft' where id = $1`, [withdrawn.id]);
+
+    const announcer = page.getByTestId('announcer');
+    await expect.poll(() => announcer.textContent(), { timeout: 30_000 }).toContain(`${withdrawn.name}已从公开地图撤下`);
+    expect(await announcer.textContent()).toContain(`${lifted.name}已解封`);
+    expect(await announcer.textContent()).not.toContain(`${withdrawn.name}已解封`);
+    // The card kept open says the same.
+    expect(await details.getAttribute('data-gone')).toBe('true');
+    expect(await details.innerText()).toContain('已撤下');
+    await page.close();
+  });
+
   it('shows the zone counts, search and list before the map has loaded', async () => {
     const page = await suite.page(DESKTOP);
     // Hold the map's chunk until the text status has been checked.
