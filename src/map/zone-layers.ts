@@ -7,7 +7,7 @@ import type {
 } from '@maplibre/maplibre-gl-style-spec';
 import type { Locale } from '../navigation/hash-state.ts';
 import type { ZoneLevel } from '../domain/rows.ts';
-import { ZONE_TILE_LAYER, zoneFeatures } from '../../supabase/functions/_shared/zone-features.ts';
+import { ZONE_LABEL_MIN_ZOOM, ZONE_TILE_LAYER, zoneFeatures } from '../../supabase/functions/_shared/zone-features.ts';
 import { MAP_FONT, ZONE_FILL_BEFORE_LAYER, ZONE_LINE_BEFORE_LAYER, labelText } from './basemap/style.ts';
 
 /** Lockdown red, control orange, precaution yellow: the fills the legend and the map share. */
@@ -64,6 +64,9 @@ const byLevel = (colors: Record<ZoneLevel, string>) =>
 const levelColor = byLevel(ZONE_COLORS);
 const outlineColor = byLevel(ZONE_OUTLINE_COLORS);
 
+/** Zone outlines have round corners from this zoom, where a zone is large enough to show them. */
+const ROUND_JOINS_FROM_ZOOM = 13;
+
 export const ZONE_SOURCE = 'zones';
 /** The public map's changed zones (since its tiles were cut), drawn from their rows over the tiles. */
 export const CHANGED_ZONE_SOURCE = 'zones-changed';
@@ -115,7 +118,9 @@ export function zoneLayers(locale: Locale, target: ZoneLayerTarget = ZONES): { f
         type: 'line',
         ...from,
         filter: ['!', isDraft] as never,
-        layout: { 'line-join': 'round' },
+        // Round joins add a fan of triangles at every vertex: over a whole city's zones that is
+        // most of a frame's work on a phone's GPU, for corners too small to see at that zoom.
+        layout: { 'line-join': ['step', ['zoom'], 'miter', ROUND_JOINS_FROM_ZOOM, 'round'] as never },
         paint: {
           'line-color': outlineColor as never,
           'line-width': ['interpolate', ['linear'], ['zoom'], 10, 2, 16, 3.5],
@@ -134,7 +139,7 @@ export function zoneLayers(locale: Locale, target: ZoneLayerTarget = ZONES): { f
         id: `${prefix}-label`,
         type: 'symbol',
         ...from,
-        minzoom: 12.5,
+        minzoom: ZONE_LABEL_MIN_ZOOM,
         layout: {
           'text-field': labelText(locale),
           'text-font': [MAP_FONT],

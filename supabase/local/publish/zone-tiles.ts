@@ -1,6 +1,11 @@
 import GeoJSONVT from 'geojson-vt';
 import vtpbf from 'vt-pbf';
-import { ZONE_TILE_LAYER, zoneFeatures, type ZoneFeatureInput } from '../../functions/_shared/zone-features.ts';
+import {
+  ZONE_TILE_LAYER,
+  zoneFeatures,
+  zoneTileHasNames,
+  type ZoneFeatureInput,
+} from '../../functions/_shared/zone-features.ts';
 
 /** The zooms the zone tiles are cut for (MapLibre over-zooms z14). */
 export const ZONE_TILE_MIN_ZOOM = 0;
@@ -12,6 +17,7 @@ const EXTENT = 4096;
  * polygons once (about 0.1 s for the 17,649 zones of the scale-80 city) and each tile is then
  * clipped, simplified and encoded when first asked for. A tile with no zone in it is an empty
  * protobuf (a valid tile with no layers), so the map never logs a failed request for one.
+ * Tiles below the zoom the names are drawn at carry only the id and level.
  */
 export class ZoneTiles {
   private readonly index: GeoJSONVT;
@@ -28,7 +34,16 @@ export class ZoneTiles {
     if (!isTile(z, x, y)) return undefined;
     const tile = this.index.getTile(z, x, y);
     if (!tile || tile.features.length === 0) return new Uint8Array(0);
-    return vtpbf.fromGeojsonVt({ [ZONE_TILE_LAYER]: tile }, { version: 2, extent: EXTENT });
+    const layer = zoneTileHasNames(z)
+      ? tile
+      : {
+          ...tile,
+          features: tile.features.map((feature) => ({
+            ...feature,
+            tags: { id: feature.tags?.id, level: feature.tags?.level },
+          })),
+        };
+    return vtpbf.fromGeojsonVt({ [ZONE_TILE_LAYER]: layer }, { version: 2, extent: EXTENT });
   }
 }
 
