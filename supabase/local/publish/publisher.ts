@@ -10,9 +10,8 @@ import {
   type PublicMapPointer,
   type PublishedFile,
 } from '../../functions/_shared/public-map-files.ts';
-import type { ZoneFeatureInput } from '../../functions/_shared/zone-features.ts';
 import type { Database } from '../db.ts';
-import { ZoneTiles } from './zone-tiles.ts';
+import { ZoneTileCutter } from './zone-tile-cutter.ts';
 
 const gzip = promisify(gzipCallback);
 
@@ -26,8 +25,7 @@ export interface PublishedObject {
   contentType?: string;
 }
 
-/** Tile sets (one per map file) and encoded tiles kept in memory: the newest are asked for most. */
-const TILE_SETS_KEPT = 2;
+/** Encoded zone tiles kept in memory: the newest are asked for most. */
 const TILE_BYTES_KEPT = 64 * 2 ** 20;
 
 export interface PublisherOptions {
@@ -65,7 +63,7 @@ export class PublicMapPublisher {
   private again = false;
   private closed = false;
   private unlisten: (() => Promise<void>)[] = [];
-  private tileSets = new Map<string, ZoneTiles>();
+  private readonly cutter: ZoneTileCutter;
   private tiles = new Map<string, PublishedObject>();
   private cutting = new Map<string, Promise<PublishedObject | undefined>>();
   private tileBytes = 0;
@@ -76,7 +74,9 @@ export class PublicMapPublisher {
     private readonly dir: string,
     private readonly log: (msg: string, e?: unknown) => void,
     private readonly options: PublisherOptions = {},
-  ) {}
+  ) {
+    this.cutter = new ZoneTileCutter((name) => this.objects.get(name)?.body, log);
+  }
 
   async start(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
@@ -119,9 +119,12 @@ export class PublicMapPublisher {
 
   private async cutTile(name: string): Promise<PublishedObject | undefined> {
     const parsed = parseZoneTileName(name);
-    const bytes = parsed ? this.tileSet(parsed.map)?.tile(parsed.z, parsed.x, parsed.y) : undefined;
+    const bytes = parsed ? await this.cutter.tile(parsed.map, parsed.z, parsed.x, parsed.y) : undefined;
     if (!bytes) return undefined;
-    const object = await this.encode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'application/vnd.mapbox-vector-tile');
+    const object = await this.encode(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      'application/vnd.mapbox-vector-tile',
+    );
     this.tiles.set(name, object);
     this.tileBytes += object.body.length + object.gzip.length;
     for (const [key, old] of this.tiles) {
@@ -130,17 +133,6 @@ export class PublicMapPublisher {
       this.tileBytes -= old.body.length + old.gzip.length;
     }
     return object;
-  }
-
-  private tileSet(mapName: string): ZoneTiles | undefined {
-    let set = this.tileSets.get(mapName);
-    if (set) return set;
-    const map = this.objects.get(mapName);
-    if (!map) return undefined;
-    set = new ZoneTiles((JSON.parse(map.body.toString('utf8')) as { zones: ZoneFeatureInput[] }).zones);
-    this.tileSets.set(mapName, set);
-    for (const key of this.tileSets.keys()) if (this.tileSets.size > TILE_SETS_KEPT) this.tileSets.delete(key);
-    return set;
   }
 
   /** Resolves when nothing is waiting to be published (tests, shutdown). */
@@ -161,6 +153,7 @@ export class PublicMapPublisher {
     this.timer = null;
     for (const stop of this.unlisten) await stop().catch(() => {});
     await this.running;
+    await this.cutter.close();
   }
 
   private schedule(): void {
@@ -215,6 +208,8 @@ export class PublicMapPublisher {
       zoneTiles: true,
     });
     for (const file of files) await this.store(file);
+    // Every viewer asks for the new zone tiles as soon as it is told: indexed from now, off this thread.
+    this.cutter.index(pointer.map);
     this.compoundsName = pointer.compounds;
     this.pointer = pointer;
     await this.prune();
@@ -250,14 +245,19 @@ export class PublicMapPublisher {
     const current = this.pointer!;
     const live = new Set([POINTER_NAME, current.map, current.changes, current.compounds]);
     const byKind = (kind: string) => this.order.filter((name) => name.startsWith(kind + '-'));
-    for (const name of [...byKind('map').slice(0, -keep), ...byKind('changes').slice(0, -keep), ...byKind('compounds').slice(0, -2)]) {
+    for (const name of [
+      ...byKind('map').slice(0, -keep),
+      ...byKind('changes').slice(0, -keep),
+      ...byKind('compounds').slice(0, -2),
+    ]) {
       if (live.has(name)) continue;
       this.objects.delete(name);
-      this.tileSets.delete(name);
+      this.cutter.forget(name);
       this.order = this.order.filter((n) => n !== name);
       await rm(join(this.dir, name), { force: true });
     }
     // Leftovers of an interrupted write.
-    for (const name of await readdir(this.dir)) if (name.endsWith('.tmp')) await rm(join(this.dir, name), { force: true });
+    for (const name of await readdir(this.dir))
+      if (name.endsWith('.tmp')) await rm(join(this.dir, name), { force: true });
   }
 }
