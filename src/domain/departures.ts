@@ -1,5 +1,4 @@
 import type { Change, RemoveReason } from './change.ts';
-import { addDays, startOfDistrictDay } from './district-time.ts';
 import type { PublicZoneRevisionRow } from './rows.ts';
 
 /**
@@ -51,16 +50,6 @@ export function saysLifted(reason: string | undefined): boolean {
 
 /** What `departuresFromRevisions` reads of a public revision. */
 export type DepartureFacts = Pick<PublicZoneRevisionRow, 'zone_id' | 'version' | 'op' | 'public_row'>;
-
-/**
- * Whether a publication's changes file holds every public revision since a held state: the file
- * holds those since the district's previous midnight (public_map_changes()), so it does when the
- * held state's last change is no older than that midnight, counted from when the file was written.
- */
-export function changesCover(heldChangedAt: string, publishedAt: string): boolean {
-  const previousMidnight = addDays(startOfDistrictDay(new Date(publishedAt)), -1);
-  return Date.parse(heldChangedAt) >= previousMidnight.getTime();
-}
 
 /**
  * Why zones left the map between two whole reads (a reconnection, a skipped number), from the

@@ -1,5 +1,6 @@
 import type { Change } from '../domain/change.ts';
-import { changesCover, departuresFromRevisions, NO_DEPARTURES, type Departures } from '../domain/departures.ts';
+import { changesCover } from '../domain/changes-window.ts';
+import { departuresFromRevisions, NO_DEPARTURES, type Departures } from '../domain/departures.ts';
 import { advance } from '../domain/publication-sequence.ts';
 import type { PublicSiteRow, PublicZoneRow } from '../domain/rows.ts';
 import type { LiveCollection } from '../state/live-collection.svelte.ts';
