@@ -48,6 +48,17 @@ export function saysLifted(reason: string | undefined): boolean {
   return reason === undefined || reason === 'lifted';
 }
 
+/**
+ * Why a zone left the public map, from its row as staff read it (every status): no row is a
+ * deletion, `lifted` a lifting, any other status but `active` a return to draft (withdrawn);
+ * an active zone did not leave.
+ */
+export function zoneStatusDeparture(status: string | null): RemoveReason | undefined {
+  if (status === null) return 'deleted';
+  if (status === 'active') return undefined;
+  return status === 'lifted' ? 'lifted' : 'withdrawn';
+}
+
 /** What `departuresFromRevisions` reads of a public revision. */
 export type DepartureFacts = Pick<PublicZoneRevisionRow, 'zone_id' | 'version' | 'op' | 'public_row'>;
 

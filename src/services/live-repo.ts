@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { Versioned } from '../domain/change.ts';
+import type { RemoveReason, Versioned } from '../domain/change.ts';
 import { loadSupabase } from './load-supabase.ts';
 
 /** PostgREST answers at most this many rows per request on a default Supabase project. */
@@ -13,6 +13,8 @@ export interface LiveRepo<T extends Versioned> {
   versions(signal?: AbortSignal): Promise<Versioned[]>;
   /** Full rows by id; ids the viewer may not (or no longer) see are absent from the result. */
   byIds(ids: readonly string[], signal?: AbortSignal): Promise<T[]>;
+  /** Why a row the viewer saw has left the collection, where the table can tell (a zone's status). */
+  departure?(id: string, signal?: AbortSignal): Promise<RemoveReason | undefined>;
 }
 
 interface RepoSpec {
@@ -25,6 +27,11 @@ interface RepoSpec {
   key?: string;
   /** False for a table without a `version` column (compounds, districts): a resync then compares ids only. */
   versioned?: boolean;
+  /**
+   * Why a row left the collection, from one of its columns read without the filter (null when
+   * the viewer can no longer read the row): for readers who may see every row (staff).
+   */
+  departure?: { column: string; reason(value: string | null): RemoveReason | undefined };
 }
 
 /** Ids per `in.(…)` filter, to keep request URLs short. */
@@ -73,5 +80,14 @@ export function createLiveRepo<T extends Versioned>(
       }
       return rows;
     },
+    ...(spec.departure && {
+      async departure(rowId: string, signal?: AbortSignal) {
+        const { column, reason } = spec.departure!;
+        const query = (await client()).from(spec.table).select(column).eq(key, rowId);
+        const { data, error } = await (signal ? query.abortSignal(signal) : query).maybeSingle();
+        if (error) throw new Error(`${spec.table}: ${error.message}`);
+        return reason(data ? String((data as unknown as Record<string, unknown>)[column]) : null);
+      },
+    }),
   };
 }

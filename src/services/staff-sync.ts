@@ -22,7 +22,8 @@ export function startStaffSync(
       changed(table, id, op) {
         const collection = collections[table];
         if (!collection) return;
-        if (op === 'remove') collection.apply({ op: 'remove', id });
+        // The feed's remove is a deleted row.
+        if (op === 'remove') collection.apply({ op: 'remove', id, reason: 'deleted' });
         else void collection.refresh(id, signal).catch(() => resync());
       },
       subscribed: resync,

@@ -61,9 +61,14 @@ export class LiveCollection<T extends Versioned> {
     }
   }
 
-  /** Re-reads one row after a staff change notice: upserts it, or removes it if it left view. */
+  /**
+   * Re-reads one row after a staff change notice: upserts it, or removes it if it left view,
+   * saying why where the repo can tell (unsaid if that read fails: the removal matters more).
+   */
   async refresh(id: string, signal?: AbortSignal): Promise<void> {
     const [row] = await this.repo.byIds([id], signal);
-    this.apply(row ? { op: 'upsert', row } : { op: 'remove', id });
+    if (row) return this.apply({ op: 'upsert', row });
+    const reason = await this.repo.departure?.(id, signal).catch(() => undefined);
+    if (!signal?.aborted) this.apply({ op: 'remove', id, reason });
   }
 }

@@ -5,6 +5,7 @@ import {
   noteDeparture,
   saysLifted,
   withDepartures,
+  zoneStatusDeparture,
   type DepartureFacts,
   type Departures,
 } from '../../src/domain/departures.ts';
@@ -102,5 +103,14 @@ describe('why zones left between two whole reads of the published map', () => {
     expect([...departuresFromRevisions(['zone-unlisted'], revisions, true)]).toEqual([['zone-unlisted', 'withdrawn']]);
     expect([...departuresFromRevisions(['zone-unlisted'], revisions, false)]).toEqual([]);
     expect([...departuresFromRevisions(['zone-lifted'], revisions, false)]).toEqual([['zone-lifted', 'lifted']]);
+  });
+});
+
+describe('why a zone left the public map, from its row as staff read it', () => {
+  it('says deleted for no row, lifted for a lifting, withdrawn for a draft, nothing for an active zone', () => {
+    expect(zoneStatusDeparture(null)).toBe('deleted');
+    expect(zoneStatusDeparture('lifted')).toBe('lifted');
+    expect(zoneStatusDeparture('draft')).toBe('withdrawn');
+    expect(zoneStatusDeparture('active')).toBeUndefined();
   });
 });

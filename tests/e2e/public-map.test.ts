@@ -144,7 +144,7 @@ describe('live updates', () => {
 });
 
 describe('staff on the public map', () => {
-  it('get zone changes through postgres_changes once signed in', async () => {
+  it('get zone changes through postgres_changes once signed in, and hear why a zone left', async () => {
     const page = await suite.signIn(COMMANDER, DEMO_PASSWORD, DESKTOP);
     await page.getByTestId('view-commander').waitFor();
     await page.getByRole('button', { name: '地图' }).click();
@@ -159,9 +159,26 @@ describe('staff on the public map', () => {
       .select('id')
       .single();
     expect(error).toBeNull();
-    await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual({ ...before, lockdown: before.lockdown + 1 });
-    await commander.from('zones').delete().eq('id', (created as { id: string }).id);
+    const added = { ...before, lockdown: before.lockdown + 1 };
+    await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual(added);
+    const id = (created as { id: string }).id;
+
+    // Their feed says only that the row changed; its status says why it left the map.
+    const announcer = page.getByTestId('announcer');
+    const setStatus = async (status: string) =>
+      expect((await commander.from('zones').update({ status }).eq('id', id)).error).toBeNull();
+    await setStatus('draft');
     await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual(before);
+    await expect.poll(() => announcer.textContent(), { timeout: 15_000 }).toMatch(/员工视图测试封控区已从公开地图撤下$/);
+    await setStatus('active');
+    await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual(added);
+    await setStatus('lifted');
+    await expect.poll(() => announcer.textContent(), { timeout: 15_000 }).toMatch(/员工视图测试封控区已解封$/);
+    await setStatus('active');
+    await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual(added);
+    await commander.from('zones').delete().eq('id', id);
+    await expect.poll(() => legendCounts(page), { timeout: 15_000 }).toEqual(before);
+    await expect.poll(() => announcer.textContent(), { timeout: 15_000 }).toMatch(/员工视图测试封控区已从公开地图撤下$/);
     // The session lives in the profile's storage: leave the next test an anonymous visitor.
     await page.getByTestId('sign-out').click();
     await page.getByTestId('sign-in').waitFor();
